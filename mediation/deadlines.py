@@ -1,0 +1,81 @@
+"""Every due date in the platform is computed here, the way the law counts time.
+
+Two ways of counting:
+
+* calendar days (民事诉讼法 art 85): the period starts on the day after the event;
+  when its last day is a public holiday or a weekend, it ends on the next working day;
+* working days (工作日, 特邀调解规定): weekends and official holidays do not count,
+  and the adjusted working weekends (调休) do.
+
+Official holidays come from the ``chinese-calendar`` package. For a year it does not
+yet know, weekends and the fixed-date holidays count as days off, and a centre can
+add the State Council's schedule in ``MEDIATION["EXTRA_HOLIDAYS"]`` and
+``MEDIATION["EXTRA_WORKDAYS"]`` (ISO dates) until the package catches up.
+"""
+
+import datetime
+import logging
+from functools import lru_cache
+
+import chinese_calendar
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Holidays whose dates never move; the lunar ones (Spring Festival, Qingming, Dragon
+# Boat, Mid-Autumn) cannot be guessed and must come from the package or settings.
+_FIXED_HOLIDAYS = {(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)}
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> tuple[frozenset, frozenset]:
+    conf = getattr(settings, "MEDIATION", {})
+    holidays = frozenset(datetime.date.fromisoformat(d) for d in conf.get("EXTRA_HOLIDAYS", ()))
+    workdays = frozenset(datetime.date.fromisoformat(d) for d in conf.get("EXTRA_WORKDAYS", ()))
+    return holidays, workdays
+
+
+def is_working_day(day: datetime.date) -> bool:
+    extra_holidays, extra_workdays = _overrides()
+    if day in extra_workdays:
+        return True
+    if day in extra_holidays:
+        return False
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        logger.warning("No official holiday data for %s; counting weekends only.", day.year)
+        return day.weekday() < 5 and (day.month, day.day) not in _FIXED_HOLIDAYS
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_calendar_days(start: datetime.date, days: int) -> datetime.date:
+    """The last day of a period of ``days`` calendar days that starts after ``start``."""
+    if days < 0:
+        raise ValueError("a period cannot be negative")
+    return next_working_day(start + datetime.timedelta(days=days))
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The ``days``-th working day after ``start``."""
+    if days < 0:
+        raise ValueError("a period cannot be negative")
+    day = start
+    remaining = days
+    while remaining:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def tier_due_date(start: datetime.date, tier: str) -> datetime.date:
+    """The handling deadline of a case at ``tier``, configured per district."""
+    days = settings.MEDIATION["TIER_DEADLINE_DAYS"][tier]
+    return add_calendar_days(start, days)

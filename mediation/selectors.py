@@ -1,0 +1,95 @@
+"""Every read that a page, a command or another package makes of the domain."""
+
+import dataclasses
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    AuditEvent,
+    Case,
+    CaseParty,
+    Membership,
+    Organisation,
+)
+from .models.cases import FINAL_STATUSES
+
+
+def user_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def user_roles(user) -> set[str]:
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def organisation_subtree(org: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path__startswith=org.path)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases ``user`` may see: those handled in the subtree of any of their posts.
+
+    Superusers see every case. Everyone else sees the cases handled by their own
+    organisations and the organisations below them.
+    """
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    paths = list(user_organisations(user).values_list("path", flat=True))
+    if not paths:
+        return Case.objects.none()
+    return Case.objects.filter(
+        reduce(or_, (Q(handling_org__path__startswith=path) for path in paths))
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    tier: str = ""
+    dispute_type: str = ""
+    channel: str = ""
+    organisation: Organisation | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+def case_list(*, user, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
+    cases = cases_visible_to(user)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.tier:
+        cases = cases.filter(tier=filters.tier)
+    if filters.dispute_type:
+        cases = cases.filter(dispute_type=filters.dispute_type)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.organisation is not None:
+        cases = cases.filter(handling_org__path__startswith=filters.organisation.path)
+    if filters.overdue:
+        cases = cases.exclude(status__in=FINAL_STATUSES).filter(due_at__lt=timezone.localdate())
+    if q := filters.q.strip():
+        party_match = CaseParty.objects.filter(case=OuterRef("pk"), person__name__contains=q)
+        cases = cases.filter(Q(number__contains=q) | Exists(party_match))
+    return cases.select_related("handling_org").order_by("-is_priority", "-reported_at", "-id")
+
+
+def case_get(*, user, pk: int) -> Case:
+    """One case that ``user`` may see; 404 otherwise, so that ids cannot be probed."""
+    try:
+        return cases_visible_to(user).select_related("handling_org", "grid", "centre").get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def case_parties(case: Case) -> QuerySet[CaseParty]:
+    return case.parties.select_related("person", "agent")
+
+
+def case_timeline(case: Case) -> QuerySet[AuditEvent]:
+    return case.events.select_related("actor").order_by("at", "id")
