@@ -30,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "demo-pass-2026")
+    password = factory.django.Password("demo-pass-2026")
 
 
 def org(code: str, kind: str, parent=None, name: str | None = None, short_name: str = ""):
