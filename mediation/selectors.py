@@ -14,6 +14,7 @@ from .models import (
     CaseParty,
     Membership,
     Organisation,
+    OrgKind,
 )
 from .models.cases import FINAL_STATUSES
 
@@ -93,3 +94,37 @@ def case_parties(case: Case) -> QuerySet[CaseParty]:
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     return case.events.select_related("actor").order_by("at", "id")
+
+
+# The organisations a staff member works with, for the pages' choice lists.
+
+# The kinds that take in cases: the centres, the communities and the grids.
+INTAKE_KINDS = (OrgKind.DISTRICT_CENTRE, OrgKind.STREET_CENTRE, OrgKind.COMMITTEE, OrgKind.GRID)
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """The organisations at and below any of ``user``'s posts; every one for a superuser."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    paths = list(user_organisations(user).values_list("path", flat=True))
+    if not paths:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+
+
+def user_may_register(user) -> bool:
+    """Any staff member with a post may register a case; so may a superuser."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
+def intake_organisations(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` may register a case for, as its handling organisation."""
+    return organisations_visible_to(user).filter(kind__in=INTAKE_KINDS)
+
+
+def intake_grids(user) -> QuerySet[Organisation]:
+    return organisations_visible_to(user).filter(kind=OrgKind.GRID)

@@ -1,0 +1,1 @@
+"""The staff pages. Views stay thin: they read through selectors and write through services."""
