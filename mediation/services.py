@@ -226,8 +226,7 @@ def registering_centre(org: Organisation) -> Organisation:
     """The nearest centre at or above ``org``: the one whose register holds its cases."""
     codes = [code for code in org.path.strip("/").split("/") if code]
     centres = {
-        o.code: o
-        for o in Organisation.objects.filter(code__in=codes, kind__in=CENTRE_KINDS)
+        o.code: o for o in Organisation.objects.filter(code__in=codes, kind__in=CENTRE_KINDS)
     }
     for code in reversed(codes):
         if code in centres:
@@ -318,7 +317,9 @@ def case_report(
             serial, number = _case_number_take(centre=centre, year=year)
             # Checked after the sequence lock: a double submission waits here for the
             # first one to commit, then finds its case.
-            if intake_token and (existing := Case.objects.filter(intake_token=intake_token).first()):
+            if intake_token and (
+                existing := Case.objects.filter(intake_token=intake_token).first()
+            ):
                 transaction.set_rollback(True)
                 return existing
             people = [(p, person_upsert(data=p.person)) for p in cleaned]

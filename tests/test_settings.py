@@ -11,9 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="x9$Kq2!vLr7@pZ3#wNf8^bTy6&hJd4*eGs1(cUm5)aQo0-iWk+",

@@ -83,6 +83,9 @@ class CaseNumberSequence(models.Model):
             models.UniqueConstraint(fields=["centre", "year"], name="case_sequence_unique")
         ]
 
+    def __str__(self):
+        return f"{self.centre_id}/{self.year}: {self.last_serial}"
+
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=40, unique=True)
@@ -195,9 +198,7 @@ class CaseParty(models.Model):
         verbose_name = _("case party")
         verbose_name_plural = _("case parties")
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "person"], name="case_party_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="case_party_unique")]
 
     def __str__(self):
         return f"{self.get_role_display()}：{self.person}"

@@ -54,7 +54,9 @@ def test_invalid_credit_code_is_refused_with_a_reason(value, code):
     assert exc.value.code == code
 
 
-@pytest.mark.parametrize("value", ["13800138000", "+86 139 0000 0000", "010-12345678", "0571-8765432"])
+@pytest.mark.parametrize(
+    "value", ["13800138000", "+86 139 0000 0000", "010-12345678", "0571-8765432"]
+)
 def test_mainland_mobile_and_landline_numbers_are_accepted(value):
     validate_phone(value)
 

@@ -144,7 +144,7 @@ def test_intake_registers_a_case_with_two_parties(client, district):
     assert parties[0].person.special_groups == ["migrant_worker"]
     assert parties[1].person.legal_representative == "王五"
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"Case {case.number} registered"
+        f"案件已登记，案号：{case.number}"
     ]
     assert client.get(response["Location"]).status_code == 200
 
