@@ -1,0 +1,102 @@
+"""Benchmarks, run by `make bench`; never part of the test suite.
+
+Runs against the configured database (``DATABASE_URL`` or the embedded SQLite) in a
+scratch database of its own, and prints one table. Each row: what was measured, how
+many times, p50 and p95 in milliseconds, and the queries per operation.
+"""
+
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def measure(fn, repeat: int) -> tuple[float, float, float]:
+    times, queries = [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries.append(len(ctx.captured_queries))
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    return statistics.median(times), p95, statistics.mean(queries)
+
+
+def main() -> None:
+    from django.core.management import call_command
+    from django.test.utils import get_runner
+
+    from mediation import selectors, services
+    from django.contrib.auth import get_user_model
+
+    from mediation.models import Channel, DisputeType, Organisation, PartyRole, PersonKind
+
+    User = get_user_model()
+
+    setup_test_environment()
+    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
+    old = runner.setup_databases()
+    try:
+        call_command("seed_demo", "--cases", os.environ.get("BENCH_CASES", "2000"), verbosity=0)
+        street = Organisation.objects.filter(kind="street_centre").first()
+        actor = User.objects.get(username="street")
+
+        def intake():
+            services.case_report(
+                actor=actor,
+                handling_org=street,
+                title="装修噪音纠纷",
+                description="楼上夜间装修噪音影响休息，多次沟通无果。",
+                dispute_type=DisputeType.NEIGHBOUR,
+                channel=Channel.WALK_IN,
+                intake_token=uuid.uuid4(),
+                parties=[
+                    services.PartyInput(
+                        role=PartyRole.APPLICANT,
+                        person=services.PersonInput(
+                            kind=PersonKind.NATURAL, name="张三", phone="13800138000"
+                        ),
+                    ),
+                    services.PartyInput(
+                        role=PartyRole.RESPONDENT,
+                        person=services.PersonInput(kind=PersonKind.NATURAL, name="李四"),
+                    ),
+                ],
+            )
+
+        def first_page(username):
+            user = User.objects.get(username=username)
+            return lambda: list(selectors.case_list(user=user)[:25])
+
+        rows = [
+            ("case intake (2 parties)", 200, intake),
+            ("case list, first page, street staff", 50, first_page("street")),
+            ("case list, first page, district staff", 50, first_page("centre")),
+        ]
+        print(f"database: {connection.vendor}, cases: {os.environ.get('BENCH_CASES', '2000')}")
+        print(f"| {'benchmark':40} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} | {'queries':>7} |")
+        print(f"|{'-' * 42}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+        for name, repeat, fn in rows:
+            p50, p95, queries = measure(fn, repeat)
+            print(f"| {name:40} | {repeat:4} | {p50:7.1f} | {p95:7.1f} | {queries:7.1f} |")
+    finally:
+        runner.teardown_databases(old)
+
+
+if __name__ == "__main__":
+    main()
