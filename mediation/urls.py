@@ -24,7 +24,10 @@ class CaseApplication(Application):
         return {"may_register": selectors.user_may_register(request.user)}
 
 
-site = Site(title=_("Dispute Resolution Platform"), viewsets=[CaseApplication()])
+# One application, so the site-wide "Applications" menu would only repeat it.
+site = Site(
+    title=_("Dispute Resolution Platform"), viewsets=[CaseApplication()], menu_template_name=None
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
