@@ -7,8 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages: CJK fonts and HarfBuzz subsetting for WeasyPrint, gettext for
-# compiling the translations, poppler-utils for looking at rendered PDFs.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils
+# compiling the translations, poppler-utils for looking at rendered PDFs, chromium
+# for the browser tests (driven by Playwright, which never downloads a browser).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
