@@ -38,12 +38,11 @@ def measure(fn, repeat: int) -> tuple[float, float, float]:
 
 
 def main() -> None:
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test.utils import get_runner
 
     from mediation import selectors, services
-    from django.contrib.auth import get_user_model
-
     from mediation.models import Channel, DisputeType, Organisation, PartyRole, PersonKind
 
     User = get_user_model()

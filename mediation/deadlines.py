@@ -15,7 +15,7 @@ add the State Council's schedule in ``MEDIATION["EXTRA_HOLIDAYS"]`` and
 
 import datetime
 import logging
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from django.conf import settings
@@ -35,6 +35,11 @@ def _overrides() -> tuple[frozenset, frozenset]:
     return holidays, workdays
 
 
+@cache
+def _warn_no_holiday_data(year: int) -> None:
+    logger.warning("No official holiday data for %s; counting weekends only.", year)
+
+
 def is_working_day(day: datetime.date) -> bool:
     extra_holidays, extra_workdays = _overrides()
     if day in extra_workdays:
@@ -44,7 +49,7 @@ def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        logger.warning("No official holiday data for %s; counting weekends only.", day.year)
+        _warn_no_holiday_data(day.year)
         return day.weekday() < 5 and (day.month, day.day) not in _FIXED_HOLIDAYS
 
 

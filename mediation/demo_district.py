@@ -158,11 +158,12 @@ def district_build() -> District:
     for username, role, org_code in _staff_logins():
         user = existing.get(username)
         if user is None:
-            last, first = _names(username)
+            surname, given = _names(username)
+            # Django's get_full_name() puts the first name first, with a space; a Chinese
+            # name is written surname-first and unspaced, so the whole name goes in one field.
             user = User.objects.create(
                 username=username,
-                first_name=first,
-                last_name=last,
+                first_name=f"{surname}{given}",
                 password=password,
                 is_staff=not role,
                 is_superuser=not role,
@@ -198,7 +199,7 @@ def district_build() -> District:
     return District(
         orgs=orgs,
         users={name: user.pk for name, user in users.items()},
-        user_names={u.pk: f"{u.last_name}{u.first_name}" for u in users.values()},
+        user_names={u.pk: u.get_full_name() for u in users.values()},
         grids=_grids(orgs, users),
         mediators=mediators,
     )

@@ -52,7 +52,9 @@ def test_centre_staff_registers_a_two_party_case_finds_it_and_reads_its_timeline
     assert case.parties.count() == 2
 
     page.goto(f"{base}/cases/?q=欧阳明")
-    page.click(f"text={case.number}")
+    with page.expect_navigation():
+        page.click(f"text={case.number}")
+    assert page.url.endswith(f"/cases/{case.pk}/")
     timeline = page.inner_text("body")
     assert "案件上报" in timeline and "添加当事人" in timeline and "司马青" in timeline
     assert case.events.filter(action=AuditAction.PARTY_ADDED).count() == 2

@@ -122,7 +122,9 @@ def test_seed_demo_creates_a_login_for_every_role(seeded):
     for username, _, organisation in DEMO_LOGINS:
         user = User.objects.get(username=username)
         if by_name[username].role:
-            assert user.last_name and user.first_name, "Chinese surname and given name"
+            # A Chinese name reads surname-first with no space: 孙德明, not "德明 孙".
+            full_name = user.get_full_name()
+            assert 2 <= len(full_name) <= 4 and " " not in full_name
             assert Membership.objects.filter(
                 user=user, role=by_name[username].role, organisation__name=organisation
             ).exists()
