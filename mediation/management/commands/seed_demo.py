@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from mediation.demo_bulk import batch_write, rows_matching, sequences_reconcile
 from mediation.demo_cases import POOL_BUCKET_DAYS, SPAN_DAYS, Generator, case_token
-from mediation.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 from mediation.demo_district import district_build, people_ensure
 from mediation.demo_people import companies, credit_code_variant, id_number_variant, lawyers
 from mediation.models import Case, Organisation
@@ -77,9 +76,7 @@ class Command(BaseCommand):
                 f"{time.monotonic() - started:.1f} s (seed {seed}, today {today})."
             )
         )
-        self.stdout.write(f"\nDemo logins (password {DEMO_PASSWORD}):")
-        for username, role, organisation in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<10} {role}\t{organisation}")
+        self.stdout.write("The demo logins: manage.py demo_logins")
 
     def _cases_write(self, generator, seed, cases, batch_size, started) -> Counter:
         """Make the missing cases and write them, batch by batch, in index order."""
