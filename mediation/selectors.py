@@ -9,12 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import (
+    AuditAction,
     AuditEvent,
     Case,
     CaseParty,
     Membership,
     Organisation,
     OrgKind,
+    Role,
 )
 from .models.cases import FINAL_STATUSES
 
@@ -92,6 +94,21 @@ def case_parties(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person", "agent")
 
 
+def case_outcome_recorder(case: Case):
+    """The user who recorded the case's latest outcome, or None."""
+    event = (
+        AuditEvent.objects.filter(case=case, action=AuditAction.CASE_OUTCOME)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.actor if event else None
+
+
+def case_parties_unrated(case: Case):
+    return case.parties.exclude(ratings__case=case).select_related("person")
+
+
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     return case.events.select_related("actor").order_by("at", "id")
 
@@ -128,3 +145,31 @@ def intake_organisations(user) -> QuerySet[Organisation]:
 
 def intake_grids(user) -> QuerySet[Organisation]:
     return organisations_visible_to(user).filter(kind=OrgKind.GRID)
+
+
+# Who may take which step of a case's closed loop.
+
+MANAGER_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
+
+
+def user_may_manage_case(user, case: Case) -> bool:
+    """Centre staff or a director of the case's registering or handling organisation.
+
+    They accept, dispatch, verify and take the ratings.
+    """
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        role__in=MANAGER_ROLES,
+        organisation_id__in=[case.centre_id, case.handling_org_id],
+    ).exists()
+
+
+def user_may_handle_case(user, case: Case) -> bool:
+    """The assigned mediator, or, when none is named, anyone posted at the handling organisation."""
+    if not user.is_authenticated:
+        return False
+    if case.mediator_id is not None:
+        return case.mediator_id == user.pk
+    return Membership.objects.filter(user=user, organisation_id=case.handling_org_id).exists()

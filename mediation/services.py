@@ -34,6 +34,7 @@ from .models import (
     Tier,
 )
 from .models.organisations import CENTRE_KINDS
+from .signals import case_reported
 from .validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -377,6 +378,8 @@ def case_report(
                     role=party.role,
                     name=person.name,
                 )
+            # Inside the transaction: a case and the work that starts on it exist together.
+            case_reported.send(sender=Case, case=case, actor=actor)
     except IntegrityError:
         # Two submissions of one form raced past the check on a database that does
         # not serialise them; the loser finds the winner's case.
@@ -397,3 +400,9 @@ __all__ = [
     "person_upsert",
     "registering_centre",
 ]
+
+# The closed loop lives in its own module; re-exported so callers use one name.
+from .services_case import *  # noqa: E402, F403
+from .services_case import __all__ as _case_all  # noqa: E402
+
+__all__ += _case_all

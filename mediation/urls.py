@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
-from . import selectors
+from . import extensions, selectors
 from .views.cases import CaseDetailView, CaseListView
 from .views.intake import CaseIntakeView
 
@@ -24,9 +24,12 @@ class CaseApplication(Application):
         return {"may_register": selectors.user_may_register(request.user)}
 
 
-# One application, so the site-wide "Applications" menu would only repeat it.
+# Other packages (the workflows) register their applications from their ready();
+# the cases application links to them from its own menu, so no site-wide menu.
 site = Site(
-    title=_("Dispute Resolution Platform"), viewsets=[CaseApplication()], menu_template_name=None
+    title=_("Dispute Resolution Platform"),
+    viewsets=[CaseApplication(), *extensions.apps()],
+    menu_template_name=None,
 )
 
 urlpatterns = [

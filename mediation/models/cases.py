@@ -143,6 +143,22 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateField(_("due date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mediator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mediated_cases",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
     # The intake form's one-time token: a second submission of the same form finds
     # the case the first one made instead of making another.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -202,3 +218,39 @@ class CaseParty(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}：{self.person}"
+
+
+class CaseRating(models.Model):
+    """A party's rating of how a closed case was handled (考核评价)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    party = models.ForeignKey(
+        CaseParty, verbose_name=_("party"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case rating")
+        verbose_name_plural = _("case ratings")
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="case_rating_once_per_party"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="case_rating_stars_1_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}/{self.party_id}: {self.stars}"

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .. import selectors
+from .. import extensions, selectors
 from ..forms import CaseFilterForm
 
 
@@ -37,5 +37,6 @@ class CaseDetailView(LoginRequiredMixin, generic.TemplateView):
             case=case,
             parties=selectors.case_parties(case),
             timeline=selectors.case_timeline(case),
+            open_tasks=extensions.case_open_tasks(case, self.request.user),
             **kwargs,
         )

@@ -1,0 +1,173 @@
+"""The closed loop of a case as a viewflow flow.
+
+report (发现上报) → accept and review (受理审核) → dispatch (分拨处置) → handle and record
+the outcome → verify and close (核查结案) → rate (考核评价).
+
+Every step calls a mediation service; the flow only decides who may act and what
+comes next.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.utils import is_owner
+from viewflow.workflow import flow, lock
+from viewflow.workflow.flow.utils import wrap_task_view
+from viewflow.workflow.status import STATUS
+
+from mediation import selectors
+from mediation.extensions import OpenTask
+from mediation.models import Case, CaseStatus, Membership
+
+from . import views
+from .models import CaseProcess
+
+
+def case_of(task_or_process) -> Case:
+    process_pk = getattr(task_or_process, "process_id", None) or task_or_process.pk
+    return Case.objects.select_related("centre", "handling_org").get(loop_process__pk=process_pk)
+
+
+class CaseTask(flow.View):
+    """A human step whose performers are decided by a rule about the case, not a permission."""
+
+    assign_view_class = views.PoliteAssignTaskView
+
+    def __init__(self, view, **kwargs):
+        super().__init__(view, **kwargs)
+        self._who = None
+
+    @property
+    def assign_path(self):
+        # The claim view checks the rule itself, so that a second claim gets a
+        # message instead of the 403 viewflow's wrapper would give.
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
+            wrap_task_view(self, self.assign_view),
+            name="assign",
+        )
+
+    def Who(self, rule):
+        """``rule(user, case) -> bool``: who may claim and perform the task."""
+        self._who = rule
+        return self
+
+    def may(self, user, task) -> bool:
+        return user is not None and user.is_authenticated and self._who(user, case_of(task))
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and self.may(user, task)
+
+    def can_execute(self, user, task):
+        # Checked again at execution: a post may have ended since the claim.
+        return is_owner(task.owner, user) and self.may(user, task)
+
+
+def may_verify(user, case: Case) -> bool:
+    """Centre staff who did not record the outcome: separation of duties."""
+    if not selectors.user_may_manage_case(user, case):
+        return False
+    recorder = selectors.case_outcome_recorder(case)
+    return recorder is None or recorder.pk != user.pk
+
+
+class CaseLoopFlow(flow.Flow):
+    process_class = CaseProcess
+    process_title = _("Case closed loop")
+    process_description = _("Accept, dispatch, handle, verify and rate a reported case.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_process).Next(this.review)
+
+    review = (
+        CaseTask(views.ReviewView.as_view())
+        .Who(selectors.user_may_manage_case)
+        .Annotation(title=_("Accept and review"))
+        .Next(this.check_accepted)
+    )
+    check_accepted = (
+        flow.If(lambda activation: case_of(activation.process).status == CaseStatus.ACCEPTED)
+        .Then(this.dispatch)
+        .Else(this.not_accepted)
+    )
+    dispatch = (
+        CaseTask(views.DispatchView.as_view())
+        .Who(selectors.user_may_manage_case)
+        .Annotation(title=_("Dispatch"))
+        .Next(this.handle)
+    )
+    handle = (
+        CaseTask(views.OutcomeView.as_view())
+        .Who(selectors.user_may_handle_case)
+        .Annotation(title=_("Handle and record the outcome"))
+        .Next(this.verify)
+    )
+    verify = (
+        CaseTask(views.VerifyView.as_view())
+        .Who(may_verify)
+        .Annotation(title=_("Verify and close"))
+        .Next(this.rate)
+    )
+    rate = (
+        CaseTask(views.RateView.as_view())
+        .Who(selectors.user_may_manage_case)
+        .Annotation(title=_("Rate"))
+        .Next(this.check_rated)
+    )
+    check_rated = (
+        flow.If(lambda activation: not selectors.case_parties_unrated(case_of(activation.process)))
+        .Then(this.closed)
+        .Else(this.rate)
+    )
+    not_accepted = flow.End().Annotation(title=_("Not accepted"))
+    closed = flow.End().Annotation(title=_("Closed"))
+
+    def start_process(self, activation, case: Case):
+        activation.process.case = case
+        return activation.process
+
+    def has_view_permission(self, user, obj=None):
+        # Staff see the loop; which cases they see is decided by mediation.selectors.
+        if not user.is_authenticated:
+            return False
+        if obj is not None:
+            case_id = (
+                getattr(obj, "case_id", None)
+                or CaseProcess.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()
+            )
+            return selectors.cases_visible_to(user).filter(pk=case_id).exists()
+        return user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
+def start_case_loop(sender, case: Case, actor=None, **kwargs) -> None:
+    """Receiver of mediation's ``case_reported``: every reported case enters the loop."""
+    CaseLoopFlow.start.run(case=case)
+
+
+def case_open_tasks(case: Case, user) -> list[OpenTask]:
+    """The case's open human tasks, linked to the page that claims or performs them."""
+    tasks = (
+        CaseLoopFlow.task_class.objects.filter(
+            process__caseprocess__case=case,
+            flow_task_type="HUMAN",
+            status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED),
+        )
+        .select_related("owner")
+        .order_by("created")
+    )
+    result = []
+    for task in tasks:
+        node = task.flow_task
+        if task.owner_id is None:
+            url = (
+                node.reverse("assign", args=[task.process_id, task.pk])
+                if node.can_assign(user, task)
+                else ""
+            )
+        elif task.owner_id == user.pk:
+            url = node.reverse("execute", args=[task.process_id, task.pk])
+        else:
+            url = ""
+        owner = task.owner.get_full_name() or task.owner.get_username() if task.owner else ""
+        result.append(OpenTask(title=str(node.task_title), url=url, owner=owner))
+    return result

@@ -1,0 +1,119 @@
+"""The forms of the closed loop's human steps."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mediation import selectors
+from mediation.models import Case, Membership, Organisation, Outcome, Tier
+from mediation.models.cases import FINAL_STATUSES
+from mediation.services_case import TIER_LEVEL
+
+
+class Decision:
+    ACCEPT = "accept"
+    REJECT = "reject"
+    MERGE = "merge"
+    REDIRECT = "redirect"
+
+    choices = [
+        (ACCEPT, _("Accept")),
+        (REJECT, _("Do not accept")),
+        (MERGE, _("Merge into another case")),
+        (REDIRECT, _("Send to another body")),
+    ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    tier = forms.ChoiceField(label=_("Tier"), choices=[("", "—"), *Tier.choices], required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+    into = forms.ModelChoiceField(
+        label=_("Merge into"), queryset=Case.objects.none(), required=False
+    )
+    to_body = forms.CharField(label=_("Send to"), max_length=120, required=False)
+    police = forms.BooleanField(
+        label=_("May become a public-order or criminal case: report to the police (art 25)"),
+        required=False,
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            selectors.cases_visible_to(user).exclude(pk=case.pk).exclude(status__in=FINAL_STATUSES)
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.ACCEPT and not data.get("tier"):
+            self.add_error("tier", _("Choose a tier."))
+        if data.get("decision") == Decision.MERGE and not data.get("into"):
+            self.add_error("into", _("Choose the case to merge into."))
+        return data
+
+
+class DispatchForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Handling organisation"), queryset=Organisation.objects.none()
+    )
+    mediator = forms.ModelChoiceField(
+        label=_("Mediator"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Leave empty to let anyone at the organisation take the case."),
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centre = case.centre
+        codes = [code for code in centre.path.strip("/").split("/") if code]
+        ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
+        in_line = Organisation.objects.filter(
+            Q(path__startswith=centre.path) | Q(path__in=ancestors)
+        )
+        self.fields["organisation"].queryset = in_line.filter(kind=TIER_LEVEL.get(case.tier))
+        staff = Membership.objects.filter(organisation__in=in_line).values("user")
+        self.fields["mediator"].queryset = get_user_model().objects.filter(pk__in=staff)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in Outcome.choices if c[0]], widget=forms.RadioSelect
+    )
+    summary = forms.CharField(label=_("Summary of the work and its result"), widget=forms.Textarea)
+    reasons = forms.CharField(
+        label=_("Reasons mediation ended without agreement"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    other_routes = forms.CharField(
+        label=_("Other routes the parties were told of"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("For example: apply to the court, arbitration (人民调解法 art 26)."),
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class VerifyForm(forms.Form):
+    checked = forms.BooleanField(
+        label=_("I have checked the outcome with the parties and the case file is complete")
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RateForm(forms.Form):
+    party = forms.ModelChoiceField(label=_("Party"), queryset=None)
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)]
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = selectors.case_parties_unrated(case)

@@ -1,0 +1,151 @@
+"""The pages of the closed loop's human steps; each one calls one mediation service."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.workflow.flow.views import mixins as flow_mixins
+
+from mediation import services
+from mediation.models import Case
+
+from . import forms
+
+
+class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
+    """Execute one task: validate the form, call the service, finish the task."""
+
+    template_filename = "task.html"
+    form_class = None
+    success_message = _("Done: %(task)s for case %(case)s.")
+
+    @cached_property
+    def case(self) -> Case:
+        return Case.objects.select_related("centre", "handling_org").get(
+            loop_process__pk=self.request.activation.process.pk
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **kwargs)
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            # The service refused; it changed nothing, and the task stays open.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages_ in errors.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        messages.success(
+            self.request,
+            self.success_message
+            % {"task": self.request.activation.flow_task.task_title, "case": self.case.number},
+        )
+        return HttpResponseRedirect(reverse("cases:detail", args=[self.case.pk]))
+
+
+class ReviewView(CaseTaskView):
+    form_class = forms.ReviewForm
+
+    def perform(self, form):
+        data, user = form.cleaned_data, self.request.user
+        decision = data["decision"]
+        if decision == forms.Decision.ACCEPT:
+            services.case_accept(case=self.case, actor=user, tier=data["tier"])
+        elif decision == forms.Decision.REJECT:
+            services.case_reject(case=self.case, actor=user, reason=data["reason"])
+        elif decision == forms.Decision.MERGE:
+            services.case_merge(
+                case=self.case, actor=user, into=data["into"], reason=data["reason"]
+            )
+        else:
+            services.case_redirect(
+                case=self.case,
+                actor=user,
+                to_body=data["to_body"],
+                reason=data["reason"],
+                police=data["police"],
+            )
+
+
+class DispatchView(CaseTaskView):
+    form_class = forms.DispatchForm
+
+    def perform(self, form):
+        services.case_dispatch(
+            case=self.case,
+            actor=self.request.user,
+            organisation=form.cleaned_data["organisation"],
+            mediator=form.cleaned_data["mediator"],
+        )
+
+
+class OutcomeView(CaseTaskView):
+    form_class = forms.OutcomeForm
+
+    def perform(self, form):
+        services.case_record_outcome(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+
+class VerifyView(CaseTaskView):
+    form_class = forms.VerifyForm
+
+    def perform(self, form):
+        services.case_verify_close(case=self.case, actor=self.request.user)
+
+
+class RateView(CaseTaskView):
+    form_class = forms.RateForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.case_rate(
+            case=self.case,
+            party=data["party"],
+            stars=data["stars"],
+            comment=data["comment"],
+            actor=self.request.user,
+        )
+
+
+class PoliteAssignTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
+    """Claim a task; a task someone else claimed first gets a message, not an error page."""
+
+    template_filename = "task_assign.html"
+    form_class = django_forms.Form
+
+    def dispatch(self, request, *args, **kwargs):
+        activation = request.activation
+        task, user = activation.task, request.user
+        case_url = reverse("cases:detail", args=[activation.process.coerced.case_id])
+        if task.owner_id is not None and task.owner_id != user.pk:
+            messages.warning(
+                request, _("Someone else has already taken this task; it is no longer open.")
+            )
+            return HttpResponseRedirect(case_url)
+        if task.owner_id is None and not activation.flow_task.can_assign(user, task):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        activation = self.request.activation
+        if activation.task.owner_id != self.request.user.pk:
+            activation.assign(self.request.user)
+        return HttpResponseRedirect(
+            activation.flow_task.reverse(
+                "execute", args=[activation.process.pk, activation.task.pk]
+            )
+        )
