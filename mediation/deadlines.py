@@ -84,3 +84,12 @@ def tier_due_date(start: datetime.date, tier: str) -> datetime.date:
     """The handling deadline of a case at ``tier``, configured per district."""
     days = settings.MEDIATION["TIER_DEADLINE_DAYS"][tier]
     return add_calendar_days(start, days)
+
+
+# Parties may rate a closed case for this many days (考核评价); then the step closes.
+RATING_WINDOW_DAYS = 7
+
+
+def rating_window_end(closed_at: datetime.datetime) -> datetime.datetime:
+    """The moment the rating of a case closed at ``closed_at`` stops waiting."""
+    return closed_at + datetime.timedelta(days=RATING_WINDOW_DAYS)

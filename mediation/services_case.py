@@ -33,9 +33,6 @@ TIER_LEVEL = {
     Tier.HARD: OrgKind.DISTRICT_CENTRE,
 }
 
-# A rating step that nobody answers ends after this many days (not yet automatic).
-RATING_WINDOW_DAYS = 7
-
 
 def _locked(case: Case, *allowed: str) -> Case:
     """Reload ``case`` under a row lock and check that its status is one of ``allowed``."""
@@ -249,13 +246,22 @@ def case_rate(
     return rating
 
 
+def case_rating_close(*, case: Case, actor=None) -> Case:
+    """End the rating step of a closed case; parties who have not rated are noted."""
+    with transaction.atomic():
+        case = _locked(case, CaseStatus.CLOSED)
+        unrated = [party.person.name for party in selectors.case_parties_unrated(case)]
+        audit_record(action=AuditAction.CASE_RATING_CLOSED, actor=actor, case=case, unrated=unrated)
+    return case
+
+
 __all__ = [
-    "RATING_WINDOW_DAYS",
     "TIER_LEVEL",
     "case_accept",
     "case_dispatch",
     "case_merge",
     "case_rate",
+    "case_rating_close",
     "case_record_outcome",
     "case_redirect",
     "case_reject",

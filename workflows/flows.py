@@ -4,7 +4,8 @@ report (发现上报) → accept and review (受理审核) → dispatch (分拨�
 the outcome → verify and close (核查结案) → rate (考核评价).
 
 Every step calls a mediation service; the flow only decides who may act and what
-comes next.
+comes next. The rating step's seven-day window is a database timer: something must
+run ``manage.py workflow_timers`` periodically (cron or a beat schedule) to fire it.
 """
 
 from django.urls import path
@@ -15,7 +16,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.flow.utils import wrap_task_view
 from viewflow.workflow.status import STATUS
 
-from mediation import selectors
+from mediation import deadlines, selectors, services
 from mediation.extensions import OpenTask
 from mediation.models import Case, CaseStatus, Membership
 
@@ -112,7 +113,13 @@ class CaseLoopFlow(flow.Flow):
         CaseTask(views.RateView.as_view())
         .Who(selectors.user_may_manage_case)
         .Annotation(title=_("Rate"))
+        # The window runs from closing, so a rate task re-created after one party's
+        # rating keeps the same end.
+        .OnTimeout(this.rating_window_end, this.close_rating, title=_("Rating window over"))
         .Next(this.check_rated)
+    )
+    close_rating = (
+        flow.Function(this.rating_close).Annotation(title=_("Close the rating")).Next(this.closed)
     )
     check_rated = (
         flow.If(lambda activation: not selectors.case_parties_unrated(case_of(activation.process)))
@@ -125,6 +132,12 @@ class CaseLoopFlow(flow.Flow):
     def start_process(self, activation, case: Case):
         activation.process.case = case
         return activation.process
+
+    def rating_window_end(self, activation):
+        return deadlines.rating_window_end(case_of(activation.process).closed_at)
+
+    def rating_close(self, activation):
+        services.case_rating_close(case=case_of(activation.process))
 
     def has_view_permission(self, user, obj=None):
         # Staff see the loop; which cases they see is decided by mediation.selectors.

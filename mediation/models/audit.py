@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     CASE_REDIRECTED = "case.redirected", _("Case redirected")
     CASE_MERGED = "case.merged", _("Case merged")
     CASE_RATED = "case.rated", _("Case rated")
+    CASE_RATING_CLOSED = "case.rating_closed", _("Rating closed")
     PARTY_ADDED = "party.added", _("Party added")
     ORGANISATION_CREATED = "organisation.created", _("Organisation created")
     MEMBERSHIP_GRANTED = "membership.granted", _("Membership granted")

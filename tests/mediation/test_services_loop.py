@@ -149,3 +149,13 @@ def test_rating_is_once_per_party_one_to_five_after_closing(district, case):
     with pytest.raises(ValidationError):
         services.case_rate(case=case, party=other_party, stars=4)
     assert CaseRating.objects.filter(case=case).count() == 1
+
+
+def test_rating_close_needs_a_closed_case_and_notes_who_did_not_rate(district, case):
+    with pytest.raises(ValidationError):
+        services.case_rating_close(case=case)
+    case = _to_verifying(district, case, district.street_staff)
+    services.case_verify_close(case=case, actor=district.centre_staff)
+    services.case_rating_close(case=case)
+    event = case.events.get(action=AuditAction.CASE_RATING_CLOSED)
+    assert sorted(event.data["unrated"]) == ["张三", "李四"]
