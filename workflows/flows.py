@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.utils import is_owner
 from viewflow.workflow import flow, lock
-from viewflow.workflow.flow.utils import wrap_task_view
+from viewflow.workflow.flow.utils import wrap_task_view, wrap_view
 from viewflow.workflow.status import STATUS
 
 from mediation import deadlines, selectors, services
@@ -44,8 +44,16 @@ class CaseTask(flow.View):
         # message instead of the 403 viewflow's wrapper would give.
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
-            wrap_task_view(self, self.assign_view),
+            views.polite_when_busy(wrap_task_view(self, self.assign_view)),
             name="assign",
+        )
+
+    @property
+    def view_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            views.polite_when_busy(wrap_view(self, self.view)),
+            name="execute",
         )
 
     def Who(self, rule):

@@ -1,5 +1,7 @@
 """The pages of the closed loop's human steps; each one calls one mediation service."""
 
+import functools
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +10,29 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from mediation import services
 from mediation.models import Case
 
 from . import forms
+
+
+def polite_when_busy(view):
+    """Another request holds the case's flow lock past every retry: say so, no 500."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except FlowLockFailed:
+            messages.warning(
+                request, _("Someone else is working on this case right now; try again shortly.")
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    return wrapper
 
 
 class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
