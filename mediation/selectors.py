@@ -94,14 +94,19 @@ def case_parties(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person", "agent")
 
 
-def case_outcome_recorder(case: Case):
-    """The user who recorded the case's latest outcome, or None."""
-    event = (
+def case_latest_outcome(case: Case) -> AuditEvent | None:
+    """The audit event of the case's latest recorded outcome, with its summary."""
+    return (
         AuditEvent.objects.filter(case=case, action=AuditAction.CASE_OUTCOME)
         .select_related("actor")
         .order_by("-at", "-id")
         .first()
     )
+
+
+def case_outcome_recorder(case: Case):
+    """The user who recorded the case's latest outcome, or None."""
+    event = case_latest_outcome(case)
     return event.actor if event else None
 
 

@@ -13,7 +13,7 @@ from django.views import generic
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
-from mediation import services
+from mediation import selectors, services
 from mediation.models import Case
 
 from . import forms
@@ -121,6 +121,9 @@ class OutcomeView(CaseTaskView):
 
 class VerifyView(CaseTaskView):
     form_class = forms.VerifyForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outcome=selectors.case_latest_outcome(self.case), **kwargs)
 
     def perform(self, form):
         services.case_verify_close(case=self.case, actor=self.request.user)

@@ -33,13 +33,13 @@ class TaskListView(views.DashboardTaskListView):
 class ProcessListView(views.DashboardProcessListView):
     def get_queryset(self):
         visible = selectors.cases_visible_to(self.request.user)
-        return super().get_queryset().filter(caseprocess__case__in=visible)
+        return super().get_queryset().filter(case__in=visible).order_by("-created", "-pk")
 
 
 class ProcessDetailView(views.DetailProcessView):
     def get_queryset(self):
         visible = selectors.cases_visible_to(self.request.user)
-        return super().get_queryset().filter(caseprocess__case__in=visible)
+        return super().get_queryset().filter(case__in=visible)
 
 
 class CaseLoopViewset(FlowAppViewset):
