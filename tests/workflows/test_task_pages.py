@@ -49,7 +49,12 @@ def test_loop_lists_open_for_staff_and_hide_other_streets_cases(client, district
         assert client.get(reverse(f"caseloop:{name}")).status_code == 200, name
     assert client.get(reverse("caseloop:process_detail", args=[process_pk])).status_code == 200
 
+    board = client.get(reverse("caseloop:index")).context["columns"]
+    assert open_task(case, "review") in [t for column in board for t in column["tasks"]]
+
     client.force_login(district.other_street_staff)
+    board = client.get(reverse("caseloop:index")).context["columns"]
+    assert not [t for column in board for t in column["tasks"]]
     listed = client.get(reverse("caseloop:process_list")).context["object_list"]
     assert process_pk not in [process.pk for process in listed]
     assert client.get(reverse("caseloop:process_detail", args=[process_pk])).status_code == 404
