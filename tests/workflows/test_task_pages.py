@@ -45,7 +45,7 @@ def test_each_step_shows_its_form_with_the_case(client, district, case):
 def test_loop_lists_open_for_staff_and_hide_other_streets_cases(client, district, case):
     process_pk = open_task(case, "review").process_id
     client.force_login(district.street_staff)
-    for name in ("index", "process_list", "task_list", "inbox", "queue", "archive"):
+    for name in ("index", "process_list", "task_list", "inbox", "queue", "archive", "chart"):
         assert client.get(reverse(f"caseloop:{name}")).status_code == 200, name
     assert client.get(reverse("caseloop:process_detail", args=[process_pk])).status_code == 200
 
