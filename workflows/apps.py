@@ -8,12 +8,14 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         # mediation never imports workflows; workflows plugs itself in here.
-        from mediation import extensions
+        from mediation import extensions, jobs
         from mediation.signals import case_reported
 
         from .flows import case_open_tasks, start_case_loop
+        from .timers import SWEEP_EVERY, fire_flow_timers
         from .viewsets import case_loop_viewset
 
         case_reported.connect(start_case_loop, dispatch_uid="workflows.start_case_loop")
         extensions.register_app(case_loop_viewset)
         extensions.register_task_source(case_open_tasks)
+        jobs.periodic(every=SWEEP_EVERY, name="workflows.fire_flow_timers")(fire_flow_timers)

@@ -54,6 +54,13 @@ def test_rating_step_closes_itself_after_seven_days_without_all_ratings(
     assert CaseRating.objects.filter(case=closed_case).count() == 1
 
 
+def test_the_worker_that_make_run_starts_fires_the_rating_timer(client, district, closed_case):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=7, minutes=1)):
+        call_command("run_worker", "--once")
+    assert CaseProcess.objects.get(case=closed_case).status == PROCESS.DONE
+    assert closed_case.events.filter(action=AuditAction.CASE_RATING_CLOSED).exists()
+
+
 def test_the_window_runs_from_closing_not_from_each_rating(client, district, closed_case):
     due = [t.scheduled for t in _timers(closed_case)]
     first = closed_case.parties.first()
