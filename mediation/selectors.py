@@ -25,12 +25,19 @@ def user_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).distinct()
 
 
-def user_roles(user) -> set[str]:
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
-
-
-def organisation_subtree(org: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(path__startswith=org.path)
+def _within_posts(user, queryset: QuerySet, path_field: str) -> QuerySet:
+    """``queryset`` narrowed to rows whose ``path_field`` lies at or below one of
+    ``user``'s posts; all of it for a superuser, none of it for anyone else."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    paths = list(user_organisations(user).values_list("path", flat=True))
+    if not paths:
+        return queryset.none()
+    return queryset.filter(
+        reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
+    )
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -39,16 +46,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     Superusers see every case. Everyone else sees the cases handled by their own
     organisations and the organisations below them.
     """
-    if not user.is_authenticated:
-        return Case.objects.none()
-    if user.is_superuser:
-        return Case.objects.all()
-    paths = list(user_organisations(user).values_list("path", flat=True))
-    if not paths:
-        return Case.objects.none()
-    return Case.objects.filter(
-        reduce(or_, (Q(handling_org__path__startswith=path) for path in paths))
-    )
+    return _within_posts(user, Case.objects.all(), "handling_org__path")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,14 +124,7 @@ INTAKE_KINDS = (OrgKind.DISTRICT_CENTRE, OrgKind.STREET_CENTRE, OrgKind.COMMITTE
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
     """The organisations at and below any of ``user``'s posts; every one for a superuser."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    paths = list(user_organisations(user).values_list("path", flat=True))
-    if not paths:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    return _within_posts(user, Organisation.objects.all(), "path")
 
 
 def user_may_register(user) -> bool:

@@ -42,7 +42,3 @@ def test_sqlite_uses_immediate_transactions():
         assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     else:
         assert db["ENGINE"].endswith("postgresql")
-
-
-def test_tasks_run_in_process_without_a_broker():
-    assert settings.CELERY_TASK_ALWAYS_EAGER is (not settings.CELERY_BROKER_URL)

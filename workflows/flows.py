@@ -4,8 +4,8 @@ report (发现上报) → accept and review (受理审核) → dispatch (分拨�
 the outcome → verify and close (核查结案) → rate (考核评价).
 
 Every step calls a mediation service; the flow only decides who may act and what
-comes next. The rating step's seven-day window is a database timer: something must
-run ``manage.py workflow_timers`` periodically (cron or a beat schedule) to fire it.
+comes next. The rating step's seven-day window is a database timer, fired by the
+platform's one dispatcher (``workflows/timers.py``, run by ``manage.py run_worker``).
 """
 
 from django.urls import path
@@ -21,12 +21,7 @@ from mediation.extensions import OpenTask
 from mediation.models import Case, CaseStatus, Membership
 
 from . import views
-from .models import CaseProcess
-
-
-def case_of(task_or_process) -> Case:
-    process_pk = getattr(task_or_process, "process_id", None) or task_or_process.pk
-    return Case.objects.select_related("centre", "handling_org").get(loop_process__pk=process_pk)
+from .models import CaseProcess, case_of
 
 
 class CaseTask(flow.View):

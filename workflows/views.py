@@ -17,6 +17,7 @@ from mediation import selectors, services
 from mediation.models import Case
 
 from . import forms
+from .models import case_of
 
 
 def polite_when_busy(view):
@@ -44,9 +45,7 @@ class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
 
     @cached_property
     def case(self) -> Case:
-        return Case.objects.select_related("centre", "handling_org").get(
-            loop_process__pk=self.request.activation.process.pk
-        )
+        return case_of(self.request.activation.process)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "case": self.case, "user": self.request.user}
