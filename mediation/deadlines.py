@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 
 import chinese_calendar
 from django.conf import settings
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +94,34 @@ RATING_WINDOW_DAYS = 7
 def rating_window_end(closed_at: datetime.datetime) -> datetime.datetime:
     """The moment the rating of a case closed at ``closed_at`` stops waiting."""
     return closed_at + datetime.timedelta(days=RATING_WINDOW_DAYS)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The moment ``day`` ends in the platform's time zone: a deadline on ``day`` passes then."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+# A hard case past its deadline has nowhere higher to go; the alert repeats this often.
+OVERDUE_REMINDER = datetime.timedelta(days=7)
+
+
+def return_visit_date(closed_on: datetime.date) -> datetime.date:
+    """When the return visit to a closed case is due (复诊), configured per district."""
+    return add_calendar_days(closed_on, settings.MEDIATION["RETURN_VISIT_DAYS"])
+
+
+def progress_report_due(start: datetime.date) -> datetime.date:
+    """The next progress report of a leader case (专诊): a fixed cycle from ``start``."""
+    return start + datetime.timedelta(days=settings.MEDIATION["PROGRESS_REPORT_DAYS"])
+
+
+def summons_due_date(start: datetime.date, working_days: int) -> datetime.date:
+    """The day a summoned department must report in by (报到)."""
+    return add_working_days(start, working_days)
+
+
+def patrol_next_due(last: datetime.date, every_days: int) -> datetime.date:
+    """The day a community's next scheduled patrol round falls due (巡诊)."""
+    return last + datetime.timedelta(days=every_days)

@@ -406,3 +406,7 @@ from .services_case import *  # noqa: E402, F403
 from .services_case import __all__ as _case_all  # noqa: E402
 
 __all__ += _case_all
+from .services_handling import *  # noqa: E402, F403
+from .services_handling import __all__ as _handling_all  # noqa: E402
+
+__all__ += _handling_all

@@ -189,4 +189,10 @@ MEDIATION = {
     "TIER_DEADLINE_DAYS": {"micro": 3, "small": 7, "medium": 15, "hard": 30},
     # Largest amount in dispute an intake accepts, in yuan.
     "MAX_AMOUNT": 10_000_000_000,
+    # Days after closing that the return visit falls due (复诊).
+    "RETURN_VISIT_DAYS": env.int("MEDIATION_RETURN_VISIT_DAYS", default=30),
+    # Days between a leader case's progress reports (专诊).
+    "PROGRESS_REPORT_DAYS": 7,
+    # Working days a summoned department has to report in, unless staff set another date.
+    "SUMMONS_WORKING_DAYS": 3,
 }

@@ -98,13 +98,40 @@ class CaseLoopFlow(flow.Flow):
         CaseTask(views.DispatchView.as_view())
         .Who(selectors.user_may_manage_case)
         .Annotation(title=_("Dispatch"))
+        .Next(this.start_mediation)
+    )
+    start_mediation = (
+        CaseTask(views.StartMediationView.as_view())
+        .Who(selectors.user_may_handle_case)
+        .Annotation(title=_("Start mediation"))
+        .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
         .Next(this.handle)
     )
     handle = (
-        CaseTask(views.OutcomeView.as_view())
+        CaseTask(views.HandleView.as_view())
         .Who(selectors.user_may_handle_case)
         .Annotation(title=_("Handle and record the outcome"))
-        .Next(this.verify)
+        .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
+        .Next(this.after_handling)
+    )
+    overdue = (
+        flow.Function(this.case_overdue)
+        .Annotation(title=_("Escalate the overdue case"))
+        .Next(this.after_handling)
+    )
+    # A diagnosis sub-flow (会诊, 专诊) runs as its own process; this task waits for it
+    # and is completed by the sub-flow's last step (resume_case_loop).
+    await_diagnosis = (
+        flow.Handle().Annotation(title=_("Wait for the diagnosis")).Next(this.after_handling)
+    )
+    after_handling = (
+        flow.Switch()
+        .Annotation(title=_("Where the case stands"))
+        .Case(this.verify, lambda a: case_of(a.process).status == CaseStatus.VERIFYING)
+        .Case(this.dispatch, lambda a: case_of(a.process).status == CaseStatus.ACCEPTED)
+        .Case(this.await_diagnosis, lambda a: diagnosis_open(case_of(a.process)))
+        .Case(this.start_mediation, lambda a: case_of(a.process).status == CaseStatus.DISPATCHED)
+        .Default(this.handle)
     )
     verify = (
         CaseTask(views.VerifyView.as_view())
@@ -136,6 +163,12 @@ class CaseLoopFlow(flow.Flow):
         activation.process.case = case
         return activation.process
 
+    def handling_deadline(self, activation):
+        return services.handling_deadline(case_of(activation.process))
+
+    def case_overdue(self, activation):
+        services.case_overdue(case=case_of(activation.process))
+
     def rating_window_end(self, activation):
         return deadlines.rating_window_end(case_of(activation.process).closed_at)
 
@@ -153,6 +186,30 @@ class CaseLoopFlow(flow.Flow):
             )
             return selectors.cases_visible_to(user).filter(pk=case_id).exists()
         return user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
+# The sub-flows that may hold a case's handling: each registers ``is_open(case) -> bool``.
+_DIAGNOSES: list = []
+
+
+def register_diagnosis(is_open) -> None:
+    if is_open not in _DIAGNOSES:
+        _DIAGNOSES.append(is_open)
+
+
+def diagnosis_open(case: Case) -> bool:
+    return any(is_open(case) for is_open in _DIAGNOSES)
+
+
+def resume_case_loop(case: Case) -> None:
+    """Called by a diagnosis sub-flow's last step: the case loop takes the case back."""
+    task = CaseLoopFlow.task_class.objects.filter(
+        process__caseprocess__case=case,
+        flow_task=CaseLoopFlow.await_diagnosis,
+        status=STATUS.NEW,
+    ).first()
+    if task is not None:
+        CaseLoopFlow.await_diagnosis.run(task)
 
 
 def start_case_loop(sender, case: Case, actor=None, **kwargs) -> None:

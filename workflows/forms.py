@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mediation import selectors
-from mediation.models import Case, Membership, Organisation, Outcome, Tier
+from mediation.models import Case, Membership, Organisation, OrgKind, Outcome, Role, Tier
 from mediation.models.cases import FINAL_STATUSES
 from mediation.services_case import TIER_LEVEL
 
@@ -77,11 +77,58 @@ class DispatchForm(forms.Form):
         self.fields["mediator"].queryset = get_user_model().objects.filter(pk__in=staff)
 
 
-class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[c for c in Outcome.choices if c[0]], widget=forms.RadioSelect
+class StartMediationForm(forms.Form):
+    note = forms.CharField(
+        label=_("First contact with the parties"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("For example: called both parties and arranged a first session."),
     )
-    summary = forms.CharField(label=_("Summary of the work and its result"), widget=forms.Textarea)
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class Step:
+    OUTCOME = "outcome"
+    ESCALATE = "escalate"
+    JOINT = "joint"
+    LEADER = "leader"
+
+    choices = [
+        (OUTCOME, _("Record the outcome")),
+        (ESCALATE, _("Escalate one level up")),
+        (JOINT, _("Summon departments for a joint consultation (会诊)")),
+        (LEADER, _("Hand to a responsible leader (专诊, hard cases)")),
+    ]
+
+
+# The bodies a joint consultation may summon (吹哨): the departments posted at the centres.
+SUMMONABLE_KINDS = (
+    OrgKind.DEPARTMENT,
+    OrgKind.POLICE_STATION,
+    OrgKind.JUSTICE_OFFICE,
+    OrgKind.JUSTICE_BUREAU,
+    OrgKind.PETITION_BUREAU,
+    OrgKind.COURT_MEDIATION_CENTRE,
+)
+
+
+class HandleForm(forms.Form):
+    """The handler's next move: record the outcome, escalate, or call in a diagnosis."""
+
+    step = forms.ChoiceField(
+        label=_("Next step"), choices=Step.choices, widget=forms.RadioSelect, initial=Step.OUTCOME
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[c for c in Outcome.choices if c[0]],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    summary = forms.CharField(
+        label=_("Summary of the work and its result"), widget=forms.Textarea, required=False
+    )
     reasons = forms.CharField(
         label=_("Reasons mediation ended without agreement"),
         widget=forms.Textarea,
@@ -93,9 +140,52 @@ class OutcomeForm(forms.Form):
         required=False,
         help_text=_("For example: apply to the court, arbitration (人民调解法 art 26)."),
     )
+    escalate_reason = forms.CharField(
+        label=_("Why the case must go one level up"), widget=forms.Textarea, required=False
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments to summon"),
+        queryset=Organisation.objects.filter(kind__in=SUMMONABLE_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    report_in_by = forms.DateField(
+        label=_("Report in by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for three working days from today."),
+    )
+    joint_reason = forms.CharField(
+        label=_("What the departments are asked"), widget=forms.Textarea, required=False
+    )
+    leader = forms.ModelChoiceField(
+        label=_("Responsible leader"),
+        queryset=get_user_model()
+        .objects.filter(memberships__role=Role.RESPONSIBLE_LEADER)
+        .distinct(),
+        required=False,
+    )
 
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case = case
+        if case.tier != Tier.HARD:
+            self.fields["step"].choices = [c for c in Step.choices if c[0] != Step.LEADER]
+            del self.fields["leader"]
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("step")
+        required = {
+            Step.OUTCOME: ("outcome", "summary"),
+            Step.ESCALATE: ("escalate_reason",),
+            Step.JOINT: ("departments", "joint_reason"),
+            Step.LEADER: ("leader",),
+        }.get(step, ())
+        for name in required:
+            if not data.get(name):
+                self.add_error(name, _("This field is required for the chosen step."))
+        return data
 
 
 class VerifyForm(forms.Form):

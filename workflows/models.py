@@ -27,3 +27,93 @@ def case_of(task_or_process) -> Case:
     """The case of a loop process, or of one of its tasks."""
     process_pk = getattr(task_or_process, "process_id", None) or task_or_process.pk
     return Case.objects.select_related("centre", "handling_org").get(loop_process__pk=process_pk)
+
+
+class JointProcess(Process):
+    """One joint consultation (会诊) of a case."""
+
+    consultation = models.OneToOneField(
+        "mediation.JointConsultation",
+        verbose_name=_("joint consultation"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("joint consultation process")
+        verbose_name_plural = _("joint consultation processes")
+
+    def __str__(self):
+        return str(self.consultation.case)
+
+
+class LeaderProcess(Process):
+    """One leader case (专诊)."""
+
+    leader_case = models.OneToOneField(
+        "mediation.LeaderCase",
+        verbose_name=_("leader case"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("leader case process")
+        verbose_name_plural = _("leader case processes")
+
+    def __str__(self):
+        return str(self.leader_case.case)
+
+
+class FollowUpProcess(Process):
+    """The return visit (复诊) to one closed case."""
+
+    visit = models.OneToOneField(
+        "mediation.ReturnVisit",
+        verbose_name=_("return visit"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("follow-up process")
+        verbose_name_plural = _("follow-up processes")
+
+    def __str__(self):
+        return str(self.visit.case)
+
+
+class PatrolScheduleProcess(Process):
+    """A community's standing patrol schedule: a timer that opens each round when due."""
+
+    schedule = models.OneToOneField(
+        "mediation.PatrolSchedule",
+        verbose_name=_("patrol schedule"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("patrol schedule process")
+        verbose_name_plural = _("patrol schedule processes")
+
+    def __str__(self):
+        return str(self.schedule.community)
+
+
+class PatrolProcess(Process):
+    """One patrol round (巡诊)."""
+
+    round = models.OneToOneField(
+        "mediation.PatrolRound",
+        verbose_name=_("patrol round"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("patrol round process")
+        verbose_name_plural = _("patrol round processes")
+
+    def __str__(self):
+        return str(self.round)

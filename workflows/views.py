@@ -111,11 +111,46 @@ class DispatchView(CaseTaskView):
         )
 
 
-class OutcomeView(CaseTaskView):
-    form_class = forms.OutcomeForm
+class StartMediationView(CaseTaskView):
+    form_class = forms.StartMediationForm
 
     def perform(self, form):
-        services.case_record_outcome(case=self.case, actor=self.request.user, **form.cleaned_data)
+        services.case_start_mediation(
+            case=self.case, actor=self.request.user, note=form.cleaned_data["note"]
+        )
+
+
+class HandleView(CaseTaskView):
+    form_class = forms.HandleForm
+
+    def perform(self, form):
+        data, user, case = form.cleaned_data, self.request.user, self.case
+        step = data["step"]
+        if step == forms.Step.OUTCOME:
+            services.case_record_outcome(
+                case=case,
+                actor=user,
+                outcome=data["outcome"],
+                summary=data["summary"],
+                reasons=data["reasons"],
+                other_routes=data["other_routes"],
+            )
+        elif step == forms.Step.ESCALATE:
+            services.case_escalate(case=case, actor=user, reason=data["escalate_reason"])
+        elif step == forms.Step.JOINT:
+            from .joint import start_joint_consultation
+
+            start_joint_consultation(
+                case=case,
+                actor=user,
+                departments=list(data["departments"]),
+                due_on=data["report_in_by"],
+                reason=data["joint_reason"],
+            )
+        else:
+            from .leader import start_leader_case
+
+            start_leader_case(case=case, actor=user, leader=data["leader"])
 
 
 class VerifyView(CaseTaskView):

@@ -159,6 +159,15 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_cases",
     )
+    reopened_from = models.ForeignKey(
+        "self",
+        verbose_name=_("reopened from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reopened_cases",
+        help_text=_("The closed case whose dispute recurred (复诊)."),
+    )
     # The intake form's one-time token: a second submission of the same form finds
     # the case the first one made instead of making another.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -30,6 +30,16 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     special_groups = models.JSONField(_("special groups"), default=list, blank=True)
+    # A person who also has a login: a party on the portal, or a staff member, so
+    # that a mediator who is a party to a case is never its handler.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

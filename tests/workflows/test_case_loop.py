@@ -48,12 +48,17 @@ def test_closed_loop_report_accept_dispatch_agree_verify_rate(client, district, 
     assert case.status == CaseStatus.DISPATCHED
     assert case.handling_org == district.grid and case.mediator == district.grid_worker
 
+    response = perform(client, district.grid_worker, case, "start_mediation", {"note": "约谈双方"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MEDIATING
+
     response = perform(
         client,
         district.grid_worker,
         case,
         "handle",
-        {"outcome": Outcome.AGREEMENT, "summary": "双方达成协议，楼上住户负责维修。"},
+        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "双方达成协议，楼上住户负责维修。"},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -150,24 +155,26 @@ def test_merged_case_points_to_the_open_case(client, district, case):
 def test_termination_requires_reasons_and_other_routes_art26(client, district, case):
     accept(client, district, case, "medium")
     perform(client, district.street_staff, case, "dispatch", {"organisation": district.street.pk})
+    perform(client, district.street_staff, case, "start_mediation", {})
     handler = district.street_staff
     response = perform(
         client,
         handler,
         case,
         "handle",
-        {"outcome": Outcome.TERMINATED, "summary": "调解三次，双方分歧较大。"},
+        {"step": "outcome","outcome": Outcome.TERMINATED, "summary": "调解三次，双方分歧较大。"},
     )
     assert response.status_code == 200
     assert "reasons" in response.context["form"].errors
     assert "other_routes" in response.context["form"].errors
     case.refresh_from_db()
-    assert case.status == CaseStatus.DISPATCHED and case.outcome == Outcome.NONE
+    assert case.status == CaseStatus.MEDIATING and case.outcome == Outcome.NONE
 
     task = open_task(case, "handle")
     response = client.post(
         task_url(task, "execute"),
         {
+            "step": "outcome",
             "outcome": Outcome.TERMINATED,
             "summary": "调解三次，双方分歧较大。",
             "reasons": "被申请人拒绝继续调解",
@@ -182,12 +189,13 @@ def test_termination_requires_reasons_and_other_routes_art26(client, district, c
 def test_verifier_cannot_be_the_handler(client, district, case):
     accept(client, district, case, "medium")
     perform(client, district.street_staff, case, "dispatch", {"organisation": district.street.pk})
+    perform(client, district.street_staff, case, "start_mediation", {})
     perform(
         client,
         district.street_staff,
         case,
         "handle",
-        {"outcome": Outcome.AGREEMENT, "summary": "达成协议"},
+        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "达成协议"},
     )
     assert claim(client, district.street_staff, case, "verify").status_code == 403
     assert open_task(case, "verify").owner is None

@@ -29,13 +29,15 @@ def test_each_step_shows_its_form_with_the_case(client, district, case):
     perform(client, district.street_staff, case, "review", {"decision": "accept", "tier": "medium"})
     _form_page(client, district.street_staff, case, "dispatch")
     perform(client, district.street_staff, case, "dispatch", {"organisation": district.street.pk})
+    _form_page(client, district.street_staff, case, "start_mediation")
+    perform(client, district.street_staff, case, "start_mediation", {})
     _form_page(client, district.street_staff, case, "handle")
     perform(
         client,
         district.street_staff,
         case,
         "handle",
-        {"outcome": Outcome.AGREEMENT, "summary": "双方当场和解"},
+        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "双方当场和解"},
     )
     colleague = staff("th-verifier", district.street, Role.CENTRE_STAFF)
     page = _form_page(client, colleague, case, "verify")
