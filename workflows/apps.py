@@ -19,3 +19,9 @@ class WorkflowsConfig(AppConfig):
         extensions.register_app(case_loop_viewset)
         extensions.register_task_source(case_open_tasks)
         jobs.periodic(every=SWEEP_EVERY, name="workflows.fire_flow_timers")(fire_flow_timers)
+
+        # The five diagnoses' sub-flows plug themselves in the same way.
+        from . import followup, joint, leader, patrol
+
+        for diagnosis in (joint, leader, followup, patrol):
+            diagnosis.ready()
