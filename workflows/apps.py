@@ -11,7 +11,8 @@ class WorkflowsConfig(AppConfig):
         from mediation import extensions, jobs
         from mediation.signals import case_reported
 
-        from .flows import case_open_tasks, start_case_loop
+        from .flows import start_case_loop
+        from .open_tasks import case_open_tasks
         from .timers import SWEEP_EVERY, fire_flow_timers
         from .viewsets import case_loop_viewset
 

@@ -19,7 +19,7 @@ def open_task(case, name: str) -> Task:
 
 def task_url(task: Task, action: str) -> str:
     # A node learns its URL namespace when the site's URLs are built.
-    reverse("caseloop:index")
+    reverse("cases:list")
     return task.flow_task.reverse(action, args=[task.process_id, task.pk])
 
 
