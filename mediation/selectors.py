@@ -13,6 +13,8 @@ from .models import (
     AuditEvent,
     Case,
     CaseParty,
+    MediatorProfile,
+    MediatorStatus,
     Membership,
     Organisation,
     OrgKind,
@@ -169,3 +171,35 @@ def user_may_handle_case(user, case: Case) -> bool:
     if case.mediator_id is not None:
         return case.mediator_id == user.pk
     return Membership.objects.filter(user=user, organisation_id=case.handling_org_id).exists()
+
+
+# Who may mediate which case.
+
+
+def mediator_is_party(*, case: Case, mediator) -> bool:
+    """Whether ``mediator`` is a party to the case, or a party's agent."""
+    return (
+        CaseParty.objects.filter(case=case)
+        .filter(Q(person__user=mediator) | Q(agent__user=mediator))
+        .exists()
+    )
+
+
+def _covers(profile: MediatorProfile, case: Case) -> bool:
+    return case.dispute_type in (profile.dispute_types or [])
+
+
+def mediator_matches(*, case: Case, mediator) -> bool:
+    """Whether ``mediator``'s roster profile lists the case's type of dispute (问诊)."""
+    profile = MediatorProfile.objects.filter(user=mediator, status=MediatorStatus.ACTIVE).first()
+    return profile is not None and _covers(profile, case)
+
+
+def specialists_for(case: Case) -> list[MediatorProfile]:
+    """Active roster mediators whose profiles list the case's type of dispute.
+
+    The roster is tens of people, so the match is made here rather than with a JSON
+    lookup that SQLite lacks.
+    """
+    profiles = MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE).select_related("user")
+    return [profile for profile in profiles if _covers(profile, case)]

@@ -17,6 +17,8 @@ from .models import (
     CaseParty,
     CaseRating,
     CaseStatus,
+    MediatorProfile,
+    MediatorStatus,
     Membership,
     Organisation,
     OrgKind,
@@ -134,25 +136,57 @@ def dispatch_level_ok(*, case: Case, organisation: Organisation) -> bool:
 
 
 def case_dispatch(*, case: Case, actor, organisation: Organisation, mediator=None) -> Case:
-    """Send an accepted case to the organisation at its tier's level (分拨)."""
+    """Send an accepted case to the organisation at its tier's level (分拨).
+
+    The mediator works at that organisation or is on the roster, and is never a party
+    to the case. A case with a party from a special group (问诊) goes to a mediator
+    whose specialties match, whenever the roster has one.
+    """
     with transaction.atomic():
         case = _locked(case, CaseStatus.ACCEPTED)
         if not dispatch_level_ok(case=case, organisation=organisation):
             raise ValidationError(
-                _("A case of tier “%(tier)s” goes to a %(kind)s under %(centre)s.")
-                % {
-                    "tier": case.get_tier_display(),
-                    "kind": OrgKind(TIER_LEVEL[case.tier]).label,
-                    "centre": case.centre.name,
+                {
+                    "organisation": _(
+                        "A case of tier “%(tier)s” goes to a %(kind)s under %(centre)s."
+                    )
+                    % {
+                        "tier": case.get_tier_display(),
+                        "kind": OrgKind(TIER_LEVEL[case.tier]).label,
+                        "centre": case.centre.name,
+                    }
                 }
             )
-        if (
-            mediator is not None
-            and not Membership.objects.filter(
+        if mediator is not None:
+            works_there = Membership.objects.filter(
                 user=mediator, organisation__path__startswith=organisation.path
             ).exists()
-        ):
-            raise ValidationError(_("The mediator must work at the organisation or below it."))
+            on_roster = MediatorProfile.objects.filter(
+                user=mediator, status=MediatorStatus.ACTIVE
+            ).exists()
+            if not (works_there or on_roster):
+                raise ValidationError(
+                    {
+                        "mediator": _(
+                            "The mediator must work at the organisation or be on the roster."
+                        )
+                    }
+                )
+            if selectors.mediator_is_party(case=case, mediator=mediator):
+                raise ValidationError(
+                    {"mediator": _("A mediator cannot handle a case to which they are a party.")}
+                )
+        if case.is_priority and selectors.specialists_for(case):
+            if mediator is None or not selectors.mediator_matches(case=case, mediator=mediator):
+                raise ValidationError(
+                    {
+                        "mediator": _(
+                            "A party belongs to a special group: choose a mediator whose "
+                            "specialties cover %(type)s (问诊)."
+                        )
+                        % {"type": case.get_dispute_type_display()}
+                    }
+                )
         case.status = CaseStatus.DISPATCHED
         case.handling_org = organisation
         case.mediator = mediator

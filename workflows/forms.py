@@ -2,11 +2,22 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case as Case_
+from django.db.models import Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mediation import selectors
-from mediation.models import Case, Membership, Organisation, OrgKind, Outcome, Role, Tier
+from mediation.models import (
+    Case,
+    MediatorProfile,
+    MediatorStatus,
+    Membership,
+    Organisation,
+    OrgKind,
+    Outcome,
+    Role,
+    Tier,
+)
 from mediation.models.cases import FINAL_STATUSES
 from mediation.services_case import TIER_LEVEL
 
@@ -53,11 +64,25 @@ class ReviewForm(forms.Form):
         return data
 
 
+class MediatorChoiceField(forms.ModelChoiceField):
+    """Mediators by name; those whose specialties cover the dispute are marked and first."""
+
+    def __init__(self, *args, specialists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.specialists = set(specialists)
+
+    def label_from_instance(self, user):
+        name = user.get_full_name() or user.get_username()
+        if user.pk in self.specialists:
+            return _("%(name)s · specialist in this type of dispute") % {"name": name}
+        return name
+
+
 class DispatchForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Handling organisation"), queryset=Organisation.objects.none()
     )
-    mediator = forms.ModelChoiceField(
+    mediator = MediatorChoiceField(
         label=_("Mediator"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -74,7 +99,24 @@ class DispatchForm(forms.Form):
         )
         self.fields["organisation"].queryset = in_line.filter(kind=TIER_LEVEL.get(case.tier))
         staff = Membership.objects.filter(organisation__in=in_line).values("user")
-        self.fields["mediator"].queryset = get_user_model().objects.filter(pk__in=staff)
+        roster = MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE).values("user")
+        specialists = [profile.user_id for profile in selectors.specialists_for(case)]
+        field = self.fields["mediator"]
+        field.specialists = set(specialists)
+        field.queryset = (
+            get_user_model()
+            .objects.filter(Q(pk__in=staff) | Q(pk__in=roster))
+            .annotate(
+                is_specialist=Case_(When(pk__in=specialists, then=Value(0)), default=Value(1))
+            )
+            .order_by("is_specialist", "username")
+        )
+        if case.is_priority and specialists:
+            field.required = True
+            field.help_text = _(
+                "A party belongs to a special group (问诊): choose a specialist in this type of "
+                "dispute."
+            )
 
 
 class StartMediationForm(forms.Form):
