@@ -280,6 +280,7 @@ def case_report(
     location: str = "",
     reported_at=None,
     intake_token: uuid.UUID | None = None,
+    reopened_from: Case | None = None,
 ) -> Case:
     """Register a new case from any channel (发现上报), with its parties.
 
@@ -347,6 +348,7 @@ def case_report(
                     else None
                 ),
                 intake_token=intake_token,
+                reopened_from=reopened_from,
             )
             audit_record(
                 action=AuditAction.CASE_REPORTED,

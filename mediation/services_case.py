@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import deadlines, selectors
+from . import deadlines, selectors, signals
 from .models import (
     AuditAction,
     Case,
@@ -252,6 +252,9 @@ def case_verify_close(*, case: Case, actor) -> Case:
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at"])
         audit_record(action=AuditAction.CASE_CLOSED, actor=actor, case=case)
+        transaction.on_commit(
+            lambda: signals.case_closed.send(sender=Case, case=case, actor=actor), robust=True
+        )
     return case
 
 
