@@ -1,0 +1,81 @@
+"""Reads of the leader case (专诊): who leads a case, what report is owed, who sees what."""
+
+from django.db.models import Q, QuerySet
+
+from .models import AuditAction, AuditEvent, Case, LeaderCase, Membership, ProgressReport, Role
+from .selectors import cases_visible_to, user_may_handle_case
+
+
+def is_responsible_leader(user) -> bool:
+    """Whether ``user`` holds the post of responsible leader (包保领导) anywhere."""
+    return Membership.objects.filter(user=user, role=Role.RESPONSIBLE_LEADER).exists()
+
+
+def case_open_leader_case(case: Case) -> LeaderCase | None:
+    """The case's leader case that has not been signed off yet, if any."""
+    return (
+        LeaderCase.objects.filter(case=case, signed_off_at__isnull=True)
+        .select_related("leader")
+        .first()
+    )
+
+
+def case_has_open_leader_case(case: Case) -> bool:
+    """The case loop waits while this is true (registered as a diagnosis)."""
+    return LeaderCase.objects.filter(case=case, signed_off_at__isnull=True).exists()
+
+
+def user_leads_case(user, case: Case) -> bool:
+    """``user`` is the responsible leader of the case's open leader case."""
+    if not user.is_authenticated:
+        return False
+    return LeaderCase.objects.filter(case=case, leader=user, signed_off_at__isnull=True).exists()
+
+
+def user_may_handle_leader_case(user, case: Case) -> bool:
+    """The case's handler, who is never its responsible leader: the leader checks the work."""
+    return user_may_handle_case(user, case) and not user_leads_case(user, case)
+
+
+def leader_case_owed_report(leader_case: LeaderCase) -> ProgressReport | None:
+    """The progress report the handler owes now: neither filed nor missed."""
+    return (
+        leader_case.progress_reports.filter(filed_at__isnull=True, missed=False)
+        .order_by("due_on", "id")
+        .first()
+    )
+
+
+def leader_case_reports(leader_case: LeaderCase) -> QuerySet[ProgressReport]:
+    return leader_case.progress_reports.select_related("filed_by").order_by("due_on", "id")
+
+
+def leader_case_last_return(leader_case: LeaderCase) -> AuditEvent | None:
+    """The leader's latest return of the plan, with the comments the handler must answer."""
+    return (
+        AuditEvent.objects.filter(
+            case_id=leader_case.case_id,
+            action=AuditAction.LEADER_PLAN_RETURNED,
+            data__leader_case=leader_case.pk,
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def leader_cases_visible_to(user) -> QuerySet[LeaderCase]:
+    """Leader cases of the cases ``user`` may see, and those ``user`` leads.
+
+    A responsible leader is often posted outside the case's organisations; they
+    still see the cases they lead.
+    """
+    if not user.is_authenticated:
+        return LeaderCase.objects.none()
+    return LeaderCase.objects.filter(Q(case__in=cases_visible_to(user)) | Q(leader=user))
+
+
+def user_may_see_leader_cases(user) -> bool:
+    """Staff with a post see the leader-case pages (their lists are narrowed per case)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user).exists()
