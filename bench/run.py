@@ -42,6 +42,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test.utils import get_runner
 
+    from bench import loop
     from mediation import selectors, services
     from mediation.models import Channel, DisputeType, Organisation, PartyRole, PersonKind
 
@@ -93,6 +94,16 @@ def main() -> None:
         for name, repeat, fn in rows:
             p50, p95, queries = measure(fn, repeat)
             print(f"| {name:40} | {repeat:4} | {p50:7.1f} | {p95:7.1f} | {queries:7.1f} |")
+
+        loops = int(os.environ.get("BENCH_LOOPS", "200"))
+        parallel = 1 if connection.vendor == "sqlite" else (os.cpu_count() or 1)
+        print()
+        print("closed loop, report → accept → dispatch → start → outcome → verify → rate ×2")
+        print(f"| {'processes':>9} | {'loops':>6} | {'loops/s':>8} | {'queries/loop':>12} |")
+        print(f"|{'-' * 11}|{'-' * 8}|{'-' * 10}|{'-' * 14}|")
+        for workers in sorted({1, parallel}):
+            per_second, queries = loop.run(loops, User.objects, workers=workers)
+            print(f"| {workers:9} | {loops:6} | {per_second:8.1f} | {queries:12.1f} |")
     finally:
         runner.teardown_databases(old)
 

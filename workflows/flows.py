@@ -74,6 +74,13 @@ def may_verify(user, case: Case) -> bool:
     return recorder is None or recorder.pk != user.pk
 
 
+def _case(activation) -> Case:
+    """The case of a gateway's activation, read once however many conditions ask."""
+    if not hasattr(activation, "_case"):
+        activation._case = case_of(activation.process)
+    return activation._case
+
+
 class CaseLoopFlow(flow.Flow):
     process_class = CaseProcess
     process_title = _("Case closed loop")
@@ -126,10 +133,10 @@ class CaseLoopFlow(flow.Flow):
     after_handling = (
         flow.Switch()
         .Annotation(title=_("Where the case stands"))
-        .Case(this.verify, lambda a: case_of(a.process).status == CaseStatus.VERIFYING)
-        .Case(this.dispatch, lambda a: case_of(a.process).status == CaseStatus.ACCEPTED)
-        .Case(this.await_diagnosis, lambda a: diagnosis_open(case_of(a.process)))
-        .Case(this.start_mediation, lambda a: case_of(a.process).status == CaseStatus.DISPATCHED)
+        .Case(this.verify, lambda a: _case(a).status == CaseStatus.VERIFYING)
+        .Case(this.dispatch, lambda a: _case(a).status == CaseStatus.ACCEPTED)
+        .Case(this.await_diagnosis, lambda a: diagnosis_open(_case(a)))
+        .Case(this.start_mediation, lambda a: _case(a).status == CaseStatus.DISPATCHED)
         .Default(this.handle)
     )
     verify = (
