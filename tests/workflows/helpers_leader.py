@@ -2,7 +2,7 @@
 
 from viewflow.workflow.models import Task
 
-from mediation.models import Role
+from mediation.models import OrgKind, Role
 from tests.factories import org, report_case, staff
 from workflows.leader import LeaderCaseFlow
 
@@ -44,7 +44,7 @@ class People:
         self.district = district
         self.handler = staff("jk-mediator", district.district, Role.MEDIATOR)
         # The leader is posted outside the case's organisations: a district leader.
-        office = org("jk-office", "department", name="区委政法委")
+        office = org("jk-office", OrgKind.DEPARTMENT, name="区委政法委")
         self.leader = staff("leader", office, Role.RESPONSIBLE_LEADER)
         self.other_leader = staff("leader2", office, Role.RESPONSIBLE_LEADER)
 
