@@ -2,14 +2,18 @@
 
 A package registers from its ``AppConfig.ready()``. ``mediation.urls`` builds the site
 from the registered applications after every app is ready; the case page asks the
-registered task sources for a case's open tasks.
+registered sources for a case's open tasks and flow charts; the site menu asks the
+registered menu sources for its entries.
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 
 _apps: list = []
 _task_sources: list[Callable] = []
+_chart_sources: list[Callable] = []
+_menu_sources: list[Callable] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,6 +21,26 @@ class OpenTask:
     title: str
     url: str
     owner: str = ""
+    # The moment the task should be done by, if it has one; past it the task is overdue.
+    due: datetime.datetime | None = None
+    overdue: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseChart:
+    """One process of a case drawn as a flow chart: ``svg`` is safe, ready-made markup."""
+
+    title: str
+    svg: str
+    url: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class MenuEntry:
+    title: str
+    url: str
+    icon: str = "chevron_right"
+    count: int | None = None
 
 
 def register_app(viewset) -> None:
@@ -36,3 +60,23 @@ def register_task_source(source: Callable) -> None:
 
 def case_open_tasks(case, user) -> list[OpenTask]:
     return [task for source in _task_sources for task in source(case, user)]
+
+
+def register_chart_source(source: Callable) -> None:
+    """``source(case, user) -> list[CaseChart]``."""
+    if source not in _chart_sources:
+        _chart_sources.append(source)
+
+
+def case_charts(case, user) -> list[CaseChart]:
+    return [chart for source in _chart_sources for chart in source(case, user)]
+
+
+def register_menu_source(source: Callable) -> None:
+    """``source(request) -> list[MenuEntry]``: entries of the menu on every page."""
+    if source not in _menu_sources:
+        _menu_sources.append(source)
+
+
+def menu_entries(request) -> list[MenuEntry]:
+    return [entry for source in _menu_sources for entry in source(request)]

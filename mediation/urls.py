@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from . import extensions, selectors
 from .views.cases import CaseDetailView, CaseListView
 from .views.intake import CaseIntakeView
+from .views.notifications import NotificationListView, NotificationReadView
 
 
 class CaseApplication(Application):
@@ -19,16 +20,33 @@ class CaseApplication(Application):
     list_path = path("", CaseListView.as_view(), name="list")
     intake_path = path("new/", CaseIntakeView.as_view(), name="intake")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
+    notifications_path = path(
+        "notifications/", NotificationListView.as_view(), name="notifications"
+    )
+    notification_read_path = path(
+        "notifications/<int:pk>/read/", NotificationReadView.as_view(), name="notification_read"
+    )
+    notifications_read_path = path(
+        "notifications/read/", NotificationReadView.as_view(), name="notifications_read"
+    )
 
     def get_context_data(self, request):
         return {"may_register": selectors.user_may_register(request.user)}
 
 
+def _in_site_layout(app):
+    # Every registered application wears the site's layout: its menu, with the way
+    # back to the cases, and the language switch.
+    if app.base_template_name in ("viewflow/base_page.html", "viewflow/workflow/base_page.html"):
+        app.base_template_name = "mediation/base.html"
+    return app
+
+
 # Other packages (the workflows) register their applications from their ready();
-# the cases application links to them from its own menu, so no site-wide menu.
+# the site's own menu (mediation/site_menu.html, in mediation/base.html) leads to them.
 site = Site(
     title=_("Dispute Resolution Platform"),
-    viewsets=[CaseApplication(), *extensions.apps()],
+    viewsets=[CaseApplication(), *(_in_site_layout(app) for app in extensions.apps())],
     menu_template_name=None,
 )
 

@@ -1,16 +1,22 @@
-"""The closed loop's pages inside the site: inbox, queue, lists and the task pages.
+"""The closed loop's pages inside the site: inbox, queue, lists and the task pages,
+and the one inbox and queue for every flow (``task_lists.TasksApplication``).
 
 viewflow's lists show every process of the flow; here each one shows only the
-processes of cases the user may see (mediation.selectors.cases_visible_to).
+processes of cases the user may see (mediation.selectors.cases_visible_to), the case
+instead of a process number, and priority cases first.
 """
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow import views
 from viewflow.workflow.flow.viewset import FlowAppViewset
 from viewflow.workflow.status import STATUS
 
-from mediation import selectors
+from mediation import extensions, selectors
 
+from . import charts, task_lists
 from .flows import CaseLoopFlow
 
 
@@ -41,22 +47,62 @@ class DashboardView(views.DashboardView):
         return context
 
 
-class QueueView(views.FlowQueueListView):
+class InboxView(task_lists.CaseTaskColumns, views.FlowInboxListView):
+    title = _("My tasks")
+
     @property
     def queryset(self):
-        return _visible_tasks(self, super().queryset)
+        return task_lists.by_priority(_visible_tasks(self, super().queryset))
 
 
-class TaskListView(views.DashboardTaskListView):
+class QueueView(task_lists.CaseTaskColumns, views.FlowQueueListView):
+    title = _("Tasks to take")
+
     @property
     def queryset(self):
-        return _visible_tasks(self, super().queryset)
+        return task_lists.by_priority(_visible_tasks(self, super().queryset))
+
+
+class ArchiveView(task_lists.CaseTaskColumns, views.FlowArchiveListView):
+    title = _("Tasks I have done")
+    columns = ("task_title", "brief", "created", "finished")
+    finished = task_lists.ArchiveView.finished
+
+    @property
+    def queryset(self):
+        return task_lists.by_priority(_visible_tasks(self, super().queryset), "-finished")
+
+
+class TaskListView(task_lists.CaseTaskColumns, views.DashboardTaskListView):
+    columns = ("task_title", "brief", "status", "created", "owner")
+
+    @property
+    def queryset(self):
+        return task_lists.by_priority(_visible_tasks(self, super().queryset), "-created")
 
 
 class ProcessListView(views.DashboardProcessListView):
+    object_link_columns = ("process_id",)
+
     def get_queryset(self):
         visible = selectors.cases_visible_to(self.request.user)
-        return super().get_queryset().filter(case__in=visible).order_by("-created", "-pk")
+        return (
+            super()
+            .get_queryset()
+            .filter(case__in=visible)
+            .select_related("case")
+            .order_by("-created", "-pk")
+        )
+
+    def brief(self, process):
+        return format_html(
+            '<a href="{}">{}</a> <span class="mp-secondary">{}</span>',
+            reverse("cases:detail", args=[process.case.pk]),
+            process.case.number,
+            process.case.title,
+        )
+
+    brief.short_description = _("Case")
 
 
 class ProcessDetailView(views.DetailProcessView):
@@ -66,11 +112,21 @@ class ProcessDetailView(views.DetailProcessView):
 
 
 class CaseLoopViewset(FlowAppViewset):
+    base_template_name = "mediation/base.html"
     dashboard_view_class = DashboardView
+    inbox_view_class = InboxView
     queue_view_class = QueueView
+    archive_view_class = ArchiveView
     task_list_view_class = TaskListView
     process_list_view_class = ProcessListView
     process_detail_view_class = ProcessDetailView
 
 
 case_loop_viewset = CaseLoopViewset(CaseLoopFlow, icon="sync")
+tasks_application = task_lists.TasksApplication()
+
+# The unified task lists, the case page's charts and the menu's task entries plug in
+# when workflows' AppConfig.ready() imports this module, like the loop's own viewset.
+extensions.register_app(tasks_application)
+extensions.register_chart_source(charts.case_charts)
+extensions.register_menu_source(task_lists.task_menu_entries)

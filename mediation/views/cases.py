@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .. import extensions, selectors
+from .. import extensions, selectors, selectors_visits
 from ..forms import CaseFilterForm
 
 
@@ -38,5 +38,7 @@ class CaseDetailView(LoginRequiredMixin, generic.TemplateView):
             parties=selectors.case_parties(case),
             timeline=selectors.case_timeline(case),
             open_tasks=extensions.case_open_tasks(case, self.request.user),
+            charts=extensions.case_charts(case, self.request.user),
+            home_visits=selectors_visits.case_home_visits(case),
             **kwargs,
         )
