@@ -188,3 +188,12 @@ def test_follow_up_pages_open_and_list_only_visible_cases(client, district, clos
     assert process not in listed
     detail = FollowUpFlow.instance.reverse("process_detail", args=[process.pk])
     assert client.get(detail).status_code in (403, 404)
+
+
+def test_return_visit_page_shows_the_case(client, district, closed_case):
+    task = _visit_is_due(closed_case)
+    client.force_login(district.street_staff)
+    client.post(task_url(task, "assign"))
+    page = client.get(task_url(task, "execute"))
+    assert page.status_code == 200
+    assert closed_case.number in page.content.decode()
