@@ -18,7 +18,6 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
-from viewflow.workflow.status import STATUS
 
 from mediation import deadlines, extensions, selectors, services_joint
 from mediation.extensions import OpenTask
@@ -34,6 +33,7 @@ from . import joint_views as views
 from .flows import CaseTask, register_diagnosis, resume_case_loop
 from .joint_views import consultation_of, summons_of
 from .models import JointProcess
+from .open_tasks import open_task_entry, open_tasks_of
 
 
 class JointTask(CaseTask):
@@ -161,36 +161,17 @@ def start_joint_consultation(
 
 joint_viewset = views.JointViewset(JointConsultationFlow, icon="groups")
 
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-
 
 def case_joint_tasks(case: Case, user) -> list[OpenTask]:
     """The case's open consultation tasks, named for their department, for the case page."""
-    tasks = (
-        JointConsultationFlow.task_class.objects.filter(
-            process__jointprocess__consultation__case=case,
-            flow_task_type="HUMAN",
-            status__in=OPEN,
-        )
-        .select_related("owner")
-        .order_by("created", "pk")
-    )
-    result = []
-    for task in tasks:
-        node = task.flow_task
-        title = str(node.task_title)
-        if node is not JointConsultationFlow.joint_plan:
+    processes = JointProcess.objects.filter(consultation__case=case)
+    entries = []
+    for task in open_tasks_of(processes):
+        title = str(task.flow_task.task_title)
+        if task.flow_task is not JointConsultationFlow.joint_plan:
             title = f"{title}: {summons_of(task).department.name}"
-        if task.owner_id is None:
-            may = node.can_assign(user, task)
-            url = node.reverse("assign", args=[task.process_id, task.pk]) if may else ""
-        elif task.owner_id == user.pk:
-            url = node.reverse("execute", args=[task.process_id, task.pk])
-        else:
-            url = ""
-        owner = (task.owner.get_full_name() or task.owner.get_username()) if task.owner else ""
-        result.append(OpenTask(title=title, url=url, owner=owner))
-    return result
+        entries.append(open_task_entry(task, user, title=title))
+    return entries
 
 
 def ready() -> None:

@@ -273,9 +273,10 @@ def test_director_answers_for_the_department(client, district, depts, summoned):
 def test_case_page_lists_each_departments_open_report_in_task(client, district, depts, summoned):
     client.force_login(district.street_staff)
     page = client.get(f"/cases/{summoned.pk}/")
-    titles = [task.title for task in page.context["open_tasks"]]
-    assert any(depts.police.name in title for title in titles)
-    assert any(depts.housing.name in title for title in titles)
+    entries = {task.title: task for task in page.context["open_tasks"]}
+    for department in (depts.police, depts.housing):
+        (entry,) = [e for title, e in entries.items() if department.name in title]
+        assert entry.due == deadlines.end_of_day(in_days(3)) and not entry.overdue
 
 
 def test_consultation_lists_open_for_the_department_and_hide_other_consultations(
