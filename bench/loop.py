@@ -9,8 +9,7 @@ import multiprocessing
 import time
 import uuid
 
-from django.db import connection, connections, transaction
-from viewflow.workflow.status import STATUS
+from django.db import connection, connections
 
 from mediation import services
 from mediation.models import (
@@ -22,6 +21,7 @@ from mediation.models import (
     PersonKind,
     Role,
 )
+from workflows.driving import open_task, task_perform
 from workflows.flows import CaseLoopFlow
 
 _PARTIES = [
@@ -37,17 +37,8 @@ _PARTIES = [
 
 
 def _step(case, name: str, user, action) -> None:
-    task = CaseLoopFlow.task_class.objects.get(
-        process__caseprocess__case=case,
-        flow_task=getattr(CaseLoopFlow, name),
-        status=STATUS.NEW,
-    )
-    with transaction.atomic(), CaseLoopFlow.lock(task.process_id):
-        activation = task.flow_task.activation_class(task)
-        activation.assign(user)
-        activation.start(None)
-        action()
-        activation.execute()
+    node = getattr(CaseLoopFlow, name)
+    task_perform(open_task(CaseLoopFlow, node, caseprocess__case=case), user, action)
 
 
 def one_loop(*, street: Organisation, grid: Organisation, staff, verifier, grid_worker) -> None:

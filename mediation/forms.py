@@ -11,6 +11,7 @@ from viewflow.forms import Layout, Row, Span
 
 from . import selectors, services
 from .models import (
+    CaseParty,
     CaseStatus,
     Channel,
     DisputeType,
@@ -238,3 +239,25 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(
     PartyForm, formset=BasePartyFormSet, extra=0, min_num=2, max_num=20, validate_max=True
 )
+
+
+class HomeVisitForm(forms.Form):
+    """A visit to a party at home (上门问诊)."""
+
+    party = forms.ModelChoiceField(label=_("Party"), queryset=CaseParty.objects.none())
+    visit_on = forms.DateField(label=_("Visit on"), widget=forms.DateInput(attrs={"type": "date"}))
+    address = forms.CharField(label=_("Address"), max_length=200)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("For example: hear the elderly party's account at home."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.select_related("person")
+        self.fields["party"].label_from_instance = lambda party: str(party)
+        first = case.parties.select_related("person").filter(person__address__gt="").first()
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("party", first.pk)
+            self.initial.setdefault("address", first.person.address)

@@ -1,0 +1,52 @@
+"""Arranging a home visit to a party (上门问诊), from the case page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from .. import selectors, services
+from ..forms import HomeVisitForm
+from ..models import Case
+
+
+class HomeVisitCreateView(LoginRequiredMixin, generic.FormView):
+    """The handler, or the centre's staff, arrange a visit for a case still being handled."""
+
+    template_name = "mediation/home_visit.html"
+    form_class = HomeVisitForm
+
+    @cached_property
+    def case(self) -> Case:
+        return selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            selectors.user_may_handle_case(request.user, self.case)
+            or selectors.user_may_manage_case(request.user, self.case)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.home_visit_schedule(
+                case=self.case, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The home visit is arranged."))
+        return HttpResponseRedirect(reverse("cases:detail", args=[self.case.pk]))
