@@ -25,16 +25,18 @@ def case_has_open_leader_case(case: Case) -> bool:
     return LeaderCase.objects.filter(case=case, signed_off_at__isnull=True).exists()
 
 
-def user_leads_case(user, case: Case) -> bool:
-    """``user`` is the responsible leader of the case's open leader case."""
-    if not user.is_authenticated:
-        return False
-    return LeaderCase.objects.filter(case=case, leader=user, signed_off_at__isnull=True).exists()
+def user_leads(user, leader_case: LeaderCase) -> bool:
+    """``user`` is the responsible leader of ``leader_case``, which is still open."""
+    return (
+        user.is_authenticated
+        and leader_case.leader_id == user.pk
+        and leader_case.signed_off_at is None
+    )
 
 
-def user_may_handle_leader_case(user, case: Case) -> bool:
+def user_may_handle_leader_case(user, leader_case: LeaderCase) -> bool:
     """The case's handler, who is never its responsible leader: the leader checks the work."""
-    return user_may_handle_case(user, case) and not user_leads_case(user, case)
+    return user_may_handle_case(user, leader_case.case) and leader_case.leader_id != user.pk
 
 
 def leader_case_owed_report(leader_case: LeaderCase) -> ProgressReport | None:

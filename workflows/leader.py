@@ -9,42 +9,47 @@ The case loop waits in ``await_diagnosis`` while the leader case is open; the re
 the handler records moves the case to verification, and the loop resumes there.
 """
 
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.flow.viewset import FlowAppViewset
-from viewflow.workflow.status import STATUS
 
 from mediation import deadlines, selectors_leader, services_leader
 from mediation.extensions import OpenTask
 from mediation.models import Case, CaseStatus, LeaderCase
 
-from .flows import CaseTask, register_diagnosis, resume_case_loop
+from .flows import register_diagnosis, resume_case_loop
 from .leader_views import (
     ApprovePlanView,
     DraftPlanView,
-    LeaderAssignView,
     ProgressView,
     SignOffView,
     leader_case_of,
 )
 from .models import LeaderProcess
+from .open_tasks import open_task_entry, open_tasks_of
+from .record_tasks import RecordTask, narrowed_viewset_class
 
 
-class LeaderTask(CaseTask):
-    """A human step of the leader case; the rule is asked about the leader case's case."""
+def leader_processes_visible_to(user):
+    """The leader-case processes of cases ``user`` may see, and of those ``user`` leads."""
+    return LeaderProcess.objects.filter(
+        leader_case__in=selectors_leader.leader_cases_visible_to(user)
+    )
 
-    assign_view_class = LeaderAssignView
 
-    def may(self, user, task) -> bool:
-        return (
-            user is not None
-            and user.is_authenticated
-            and self._who(user, leader_case_of(task).case)
-        )
+def _process_page(task) -> str:
+    # Open to the handler and to a leader posted outside the case's organisations.
+    return reverse("leadercase:process_detail", args=[task.process_id])
+
+
+class LeaderTask(RecordTask):
+    """A human step; its rule ``rule(user, leader_case) -> bool`` decides who acts."""
+
+    def __init__(self, view, **kwargs):
+        super().__init__(view, **kwargs)
+        self.Record(leader_case_of, _process_page)
 
 
 def _case_status(activation) -> str:
@@ -70,7 +75,7 @@ class LeaderCaseFlow(flow.Flow):
     )
     approve_plan = (
         LeaderTask(ApprovePlanView.as_view())
-        .Who(selectors_leader.user_leads_case)
+        .Who(selectors_leader.user_leads)
         .Annotation(title=_("Approve the resolution plan"))
         .Next(this.check_approved)
     )
@@ -100,7 +105,7 @@ class LeaderCaseFlow(flow.Flow):
     )
     sign_off = (
         LeaderTask(SignOffView.as_view())
-        .Who(selectors_leader.user_leads_case)
+        .Who(selectors_leader.user_leads)
         .Annotation(title=_("Sign off the resolution"))
         .Next(this.check_signed_off)
     )
@@ -150,90 +155,15 @@ def start_leader_case(*, case: Case, actor, leader) -> LeaderCase:
     return leader_case
 
 
-# The flow's pages: lists narrowed to the leader cases the user may see or leads.
-
-
-def _visible_tasks(view, queryset):
-    visible = selectors_leader.leader_cases_visible_to(view.request.user)
-    return queryset.filter(process__leaderprocess__leader_case__in=visible)
-
-
-class DashboardView(flow_views.DashboardView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tasks = _visible_tasks(
-            self,
-            self.flow_class.task_class._default_manager.filter_available(
-                [self.flow_class], self.request.user
-            ),
-        )
-        for column in context["columns"]:
-            column["tasks"] = tasks.filter(
-                Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"]
-            )[: self.MAX_ROWS]
-        context["finished"] = tasks.filter(
-            finished__isnull=False, flow_task__in=context["end_nodes"]
-        )[: self.MAX_ROWS]
-        return context
-
-
-class QueueView(flow_views.FlowQueueListView):
-    @property
-    def queryset(self):
-        return _visible_tasks(self, super().queryset)
-
-
-class TaskListView(flow_views.DashboardTaskListView):
-    @property
-    def queryset(self):
-        return _visible_tasks(self, super().queryset)
-
-
-class ProcessListView(flow_views.DashboardProcessListView):
-    def get_queryset(self):
-        visible = selectors_leader.leader_cases_visible_to(self.request.user)
-        return super().get_queryset().filter(leader_case__in=visible).order_by("-created", "-pk")
-
-
-class ProcessDetailView(flow_views.DetailProcessView):
-    def get_queryset(self):
-        visible = selectors_leader.leader_cases_visible_to(self.request.user)
-        return super().get_queryset().filter(leader_case__in=visible)
-
-
-class LeaderCaseViewset(FlowAppViewset):
-    dashboard_view_class = DashboardView
-    queue_view_class = QueueView
-    task_list_view_class = TaskListView
-    process_list_view_class = ProcessListView
-    process_detail_view_class = ProcessDetailView
-
-
-leader_case_viewset = LeaderCaseViewset(LeaderCaseFlow, icon="flag")
+leader_case_viewset = narrowed_viewset_class(leader_processes_visible_to)(
+    LeaderCaseFlow, icon="flag"
+)
 
 
 def leader_open_tasks(case: Case, user) -> list[OpenTask]:
-    """The case's open leader-case tasks, linked to the page that claims or performs them."""
-    tasks = (
-        LeaderCaseFlow.task_class.objects.filter(
-            process__leaderprocess__leader_case__case=case,
-            flow_task_type="HUMAN",
-            status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED),
-        )
-        .select_related("owner")
-        .order_by("created")
-    )
-    result = []
-    for task in tasks:
-        node = task.flow_task
-        url = ""
-        if task.owner_id is None and node.can_assign(user, task):
-            url = node.reverse("assign", args=[task.process_id, task.pk])
-        elif task.owner_id == user.pk:
-            url = node.reverse("execute", args=[task.process_id, task.pk])
-        owner = (task.owner.get_full_name() or task.owner.get_username()) if task.owner else ""
-        result.append(OpenTask(title=str(node.task_title), url=url, owner=owner))
-    return result
+    """The case's open leader-case tasks, with the owed report's deadline, for the case page."""
+    processes = LeaderProcess.objects.filter(leader_case__case=case)
+    return [open_task_entry(task, user, case=case) for task in open_tasks_of(processes)]
 
 
 def ready() -> None:

@@ -1,8 +1,6 @@
 """The pages of the leader case's (专诊) human steps; each one calls one mediation service."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -210,20 +208,3 @@ class SignOffView(LeaderTaskView):
             services_leader.leader_send_back(
                 leader_case=self.leader_case, actor=user, note=data["note"]
             )
-
-
-class LeaderAssignView(views.PoliteAssignTaskView):
-    """Claim a leader-case task; the case is found through the leader case, not the loop."""
-
-    def dispatch(self, request, *args, **kwargs):
-        activation = request.activation
-        task, user = activation.task, request.user
-        if task.owner_id is not None and task.owner_id != user.pk:
-            messages.warning(
-                request, _("Someone else has already taken this task; it is no longer open.")
-            )
-            return HttpResponseRedirect(page_after(user, leader_case_of(task).case))
-        if task.owner_id is None and not activation.flow_task.can_assign(user, task):
-            raise PermissionDenied
-        # Skip the loop's own checks, which look the case up through the loop process.
-        return super(views.PoliteAssignTaskView, self).dispatch(request, *args, **kwargs)
