@@ -8,6 +8,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from mediation import deadlines
 from mediation.models import (
     AuditAction,
     CaseStatus,
@@ -18,6 +19,7 @@ from mediation.models import (
     Role,
 )
 from tests.factories import report_case, staff
+from workflows.leader import LeaderCaseFlow
 from workflows.models import LeaderProcess
 from workflows.timers import fire_flow_timers
 
@@ -317,3 +319,16 @@ def test_case_page_lists_the_handlers_leader_case_task(client, people, case):
     assert page.status_code == 200
     claim_url = task_url(leader_task(case, "draft_plan"), "assign")
     assert claim_url in page.content.decode()
+
+
+def test_case_page_shows_the_owed_report_as_the_progress_deadline(client, people, case):
+    hand_to_leader(client, case, people)
+    approved_plan(client, case, people)
+    owed = ProgressReport.objects.get(filed_at__isnull=True)
+
+    client.force_login(people.handler)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+
+    title = str(LeaderCaseFlow.progress.task_title)
+    (entry,) = [task for task in page.context["open_tasks"] if task.title == title]
+    assert entry.due == deadlines.end_of_day(owed.due_on) and not entry.overdue
