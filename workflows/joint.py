@@ -12,6 +12,7 @@ escalation path carries it forward. The join waits for every branch of the split
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -30,31 +31,28 @@ from mediation.selectors_joint import (
 )
 
 from . import joint_views as views
-from .flows import CaseTask, register_diagnosis, resume_case_loop
+from .flows import register_diagnosis, resume_case_loop
 from .joint_views import consultation_of, summons_of
 from .models import JointProcess
 from .open_tasks import open_task_entry, open_tasks_of
+from .record_tasks import RecordTask
 
 
-class JointTask(CaseTask):
-    """A human step of the consultation; ``rule(user, task) -> bool`` decides who acts."""
-
-    assign_view_class = views.JointAssignTaskView
-
-    def may(self, user, task) -> bool:
-        return user is not None and user.is_authenticated and self._who(user, task)
+def may_report_in(user, summons) -> bool:
+    return user_in_department(user, summons.department)
 
 
-def may_report_in(user, task) -> bool:
-    return user_in_department(user, summons_of(task).department)
+def may_decide(user, summons) -> bool:
+    return user_is_district_director(user, summons.consultation.case)
 
 
-def may_decide(user, task) -> bool:
-    return user_is_district_director(user, consultation_of(task).case)
+def may_plan(user, consultation) -> bool:
+    return selectors.user_may_handle_case(user, consultation.case)
 
 
-def may_plan(user, task) -> bool:
-    return selectors.user_may_handle_case(user, consultation_of(task).case)
+def back_url(task) -> str:
+    """Where a late claimer goes: the consultations' board, which a department may see."""
+    return reverse("jointconsultation:index")
 
 
 class SummonActivation(SplitActivation):
@@ -84,7 +82,8 @@ class JointConsultationFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.summon)
     summon = SummonSplit().Annotation(title=_("Summon the departments")).Next(this.report_in)
     report_in = (
-        JointTask(views.ReportInView.as_view())
+        RecordTask(views.ReportInView.as_view())
+        .Record(summons_of, back_url)
         .Who(may_report_in)
         .Annotation(title=_("Report in"))
         .OnTimeout(this.report_in_deadline, this.escalate_summons, title=_("Report-in date"))
@@ -96,7 +95,8 @@ class JointConsultationFlow(flow.Flow):
         .Next(this.director_decides, task_data=this.carry_summons)
     )
     director_decides = (
-        JointTask(views.DirectorDecidesView.as_view())
+        RecordTask(views.DirectorDecidesView.as_view())
+        .Record(summons_of, back_url)
         .Who(may_decide)
         .Annotation(title=_("Answer for the department or extend its date"))
         .Next(this.still_owed, task_data=this.carry_summons)
@@ -109,7 +109,8 @@ class JointConsultationFlow(flow.Flow):
     )
     join = flow.Join().Annotation(title=_("Every department has reported in")).Next(this.joint_plan)
     joint_plan = (
-        JointTask(views.JointPlanView.as_view())
+        RecordTask(views.JointPlanView.as_view())
+        .Record(consultation_of, back_url)
         .Who(may_plan)
         .Annotation(title=_("Make the joint plan"))
         .Next(this.resume)

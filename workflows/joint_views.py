@@ -1,22 +1,18 @@
 """The joint consultation's pages: report in, the director's decision, the joint plan, lists."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.flow.viewset import FlowAppViewset
-from viewflow.workflow.status import STATUS
 
 from mediation import selectors, services_joint
 from mediation.models import Case, DepartmentSummons, JointConsultation
 from mediation.selectors_joint import consultation_summonses, consultations_visible_to
 
-from .views import CaseTaskView, PoliteAssignTaskView
+from .models import JointProcess
+from .record_tasks import narrowed_viewset_class
+from .views import CaseTaskView
 
 
 def summons_of(task) -> DepartmentSummons:
@@ -175,79 +171,10 @@ class JointPlanView(JointTaskView):
         )
 
 
-class JointAssignTaskView(PoliteAssignTaskView):
-    """Claim a consultation task; a department's staff are sent back to the board."""
-
-    def dispatch(self, request, *args, **kwargs):
-        activation = request.activation
-        task, user = activation.task, request.user
-        if task.owner_id is not None and task.owner_id != user.pk:
-            messages.warning(
-                request, _("Someone else has already taken this task; it is no longer open.")
-            )
-            return HttpResponseRedirect(_back_url(user, consultation_of(task).case))
-        if task.owner_id is None and not activation.flow_task.can_assign(user, task):
-            raise PermissionDenied
-        return super(PoliteAssignTaskView, self).dispatch(request, *args, **kwargs)
+def joint_processes_visible_to(user):
+    """The consultations' processes on cases ``user`` may see, or that summon their body."""
+    return JointProcess.objects.filter(consultation__in=consultations_visible_to(user))
 
 
-# Lists: only the consultations of cases the user may see, or that summon their body.
-
-
-def _visible_tasks(view, queryset):
-    visible = consultations_visible_to(view.request.user)
-    return queryset.filter(process__jointprocess__consultation__in=visible)
-
-
-class DashboardView(flow_views.DashboardView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tasks = _visible_tasks(
-            self,
-            self.flow_class.task_class._default_manager.filter_available(
-                [self.flow_class], self.request.user
-            ),
-        )
-        for column in context["columns"]:
-            column["tasks"] = tasks.filter(
-                Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"]
-            )[: self.MAX_ROWS]
-        context["finished"] = tasks.filter(
-            finished__isnull=False, flow_task__in=context["end_nodes"]
-        )[: self.MAX_ROWS]
-        return context
-
-
-class QueueView(flow_views.FlowQueueListView):
-    @property
-    def queryset(self):
-        return _visible_tasks(self, super().queryset)
-
-
-class TaskListView(flow_views.DashboardTaskListView):
-    @property
-    def queryset(self):
-        return _visible_tasks(self, super().queryset)
-
-
-class ProcessListView(flow_views.DashboardProcessListView):
-    def get_queryset(self):
-        visible = consultations_visible_to(self.request.user)
-        return super().get_queryset().filter(consultation__in=visible).order_by("-created", "-pk")
-
-
-class ProcessDetailView(flow_views.DetailProcessView):
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .filter(consultation__in=consultations_visible_to(self.request.user))
-        )
-
-
-class JointViewset(FlowAppViewset):
-    dashboard_view_class = DashboardView
-    queue_view_class = QueueView
-    task_list_view_class = TaskListView
-    process_list_view_class = ProcessListView
-    process_detail_view_class = ProcessDetailView
+# The lists show only those processes.
+JointViewset = narrowed_viewset_class(joint_processes_visible_to)

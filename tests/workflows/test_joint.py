@@ -19,7 +19,9 @@ from mediation.models import (
     DepartmentSummons,
     JointConsultation,
     Notification,
+    Role,
 )
+from tests.factories import staff
 from workflows.joint import JointConsultationFlow
 from workflows.models import JointProcess
 from workflows.timers import fire_flow_timers
@@ -134,6 +136,18 @@ def test_only_a_member_of_the_summoned_department_may_report_in(client, district
     assert response.status_code == 403
     summons = DepartmentSummons.objects.get(consultation__case=summoned, department=depts.police)
     assert summons.reported_at is None and summons.opinion == ""
+
+
+def test_a_second_claim_of_a_report_in_task_is_refused_politely(client, depts, summoned):
+    colleague = staff("police-2", depts.police, Role.DEPARTMENT_LIAISON)
+    task = joint_task(summoned, "report_in", depts.police)
+    client.force_login(depts.police_liaison)
+    assert client.post(task_url(task, "assign")).status_code == 302
+    client.force_login(colleague)
+    response = client.post(task_url(task, "assign"))
+    assert response.status_code == 302 and response.url == reverse("jointconsultation:index")
+    task.refresh_from_db()
+    assert task.owner == depts.police_liaison
 
 
 def test_report_in_without_an_opinion_is_a_form_error(client, depts, summoned):
