@@ -10,6 +10,8 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 
+from django.utils import timezone
+
 _apps: list = []
 _task_sources: list[Callable] = []
 _chart_sources: list[Callable] = []
@@ -24,6 +26,20 @@ class OpenTask:
     # The moment the task should be done by, if it has one; past it the task is overdue.
     due: datetime.datetime | None = None
     overdue: bool = False
+
+    @property
+    def due_label(self) -> str:
+        return deadline_label(self.due)
+
+
+def deadline_label(moment: datetime.datetime | None) -> str:
+    """A deadline as people say it: a deadline at midnight is the end of the day before."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    if local.time() == datetime.time():
+        return (local.date() - datetime.timedelta(days=1)).isoformat()
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 @dataclasses.dataclass(frozen=True)

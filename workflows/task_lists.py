@@ -80,10 +80,10 @@ class CaseTaskColumns:
         if is_overdue(moment):
             return format_html(
                 '<span class="mp-overdue">{}</span> <span class="mp-overdue__label">{}</span>',
-                _when(moment),
+                extensions.deadline_label(moment),
                 _("overdue"),
             )
-        return _when(moment)
+        return extensions.deadline_label(moment)
 
     due.short_description = _("Deadline")
 

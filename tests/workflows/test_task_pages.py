@@ -37,7 +37,7 @@ def test_each_step_shows_its_form_with_the_case(client, district, case):
         district.street_staff,
         case,
         "handle",
-        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "双方当场和解"},
+        {"step": "outcome", "outcome": Outcome.AGREEMENT, "summary": "双方当场和解"},
     )
     colleague = staff("th-verifier", district.street, Role.CENTRE_STAFF)
     page = _form_page(client, colleague, case, "verify")
@@ -49,6 +49,8 @@ def test_loop_lists_open_for_staff_and_hide_other_streets_cases(client, district
     client.force_login(district.street_staff)
     for name in ("index", "process_list", "task_list", "inbox", "queue", "archive", "chart"):
         assert client.get(reverse(f"caseloop:{name}")).status_code == 200, name
+    for name in ("inbox", "queue", "archive"):
+        assert client.get(reverse(f"tasks:{name}")).status_code == 200, name
     assert client.get(reverse("caseloop:process_detail", args=[process_pk])).status_code == 200
 
     board = client.get(reverse("caseloop:index")).context["columns"]
