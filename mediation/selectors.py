@@ -46,9 +46,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """The cases ``user`` may see: those handled in the subtree of any of their posts.
 
     Superusers see every case. Everyone else sees the cases handled by their own
-    organisations and the organisations below them.
+    organisations and the organisations below them, and the cases they lead.
     """
-    return _within_posts(user, Case.objects.all(), "handling_org__path")
+    within = _within_posts(user, Case.objects.all(), "handling_org__path")
+    if not user.is_authenticated or user.is_superuser:
+        return within
+    # A responsible leader (包保领导) sees the cases they lead wherever they are posted.
+    led = Case.objects.filter(leader_cases__leader=user).values("pk")
+    return Case.objects.filter(Q(pk__in=within.values("pk")) | Q(pk__in=led))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -125,8 +125,9 @@ def test_leader_approves_the_plan_before_progress_reports_start(client, people, 
         task_url(leader_task(case, "approve_plan"), "execute"), {"decision": "approve"}
     )
 
-    # The leader is not posted at the case's organisations: back to their inbox.
-    assert response.status_code == 302 and response.url == reverse("leadercase:inbox")
+    # The leader is not posted at the case's organisations, yet sees the case they lead.
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
     leader_case = LeaderCase.objects.get(case=case)
     assert leader_case.plan_approved_at is not None
     report = ProgressReport.objects.get(leader_case=leader_case)
