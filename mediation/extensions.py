@@ -96,3 +96,16 @@ def register_menu_source(source: Callable) -> None:
 
 def menu_entries(request) -> list[MenuEntry]:
     return [entry for source in _menu_sources for entry in source(request)]
+
+
+_demo_seeders: list[Callable] = []
+
+
+def register_demo_seeder(seeder: Callable) -> None:
+    """``seeder(stdout=...)``: called by ``seed_demo`` after the district and its cases."""
+    if seeder not in _demo_seeders:
+        _demo_seeders.append(seeder)
+
+
+def demo_seeders() -> list[Callable]:
+    return list(_demo_seeders)

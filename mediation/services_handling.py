@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from . import deadlines
 from .models import (
     AuditAction,
+    AuditEvent,
     Case,
     CaseParty,
     CaseStatus,
@@ -139,13 +140,19 @@ def case_overdue(*, case: Case) -> Case:
 def handling_deadline(case: Case, now: datetime.datetime | None = None) -> datetime.datetime:
     """When a case's handling task times out: the end of its due date.
 
-    Past that moment (a hard case already alerted), the reminder repeats weekly.
+    A deadline already missed fires at once, unless the miss has been alerted (a hard
+    case has no level above): then the reminder repeats weekly.
     """
     now = now or timezone.now()
     if case.due_at is None:
         return now + deadlines.OVERDUE_REMINDER
     end = deadlines.end_of_day(case.due_at)
-    return end if end > now else now + deadlines.OVERDUE_REMINDER
+    if end > now:
+        return end
+    alerted = AuditEvent.objects.filter(
+        case=case, action=AuditAction.CASE_OVERDUE, data__due=str(case.due_at)
+    ).exists()
+    return now + deadlines.OVERDUE_REMINDER if alerted else end
 
 
 def home_visit_schedule(

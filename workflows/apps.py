@@ -26,3 +26,7 @@ class WorkflowsConfig(AppConfig):
 
         for diagnosis in (joint, leader, followup, patrol):
             diagnosis.ready()
+
+        from .demo import seed_flows
+
+        extensions.register_demo_seeder(seed_flows)

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
+from mediation import extensions
 from mediation.demo_bulk import batch_write, rows_matching, sequences_reconcile
 from mediation.demo_cases import POOL_BUCKET_DAYS, SPAN_DAYS, Generator, case_token
 from mediation.demo_district import district_build, people_ensure
@@ -76,6 +77,9 @@ class Command(BaseCommand):
                 f"{time.monotonic() - started:.1f} s (seed {seed}, today {today})."
             )
         )
+        # The other packages add theirs: the workflows put cases at every step of every flow.
+        for seeder in extensions.demo_seeders():
+            seeder(stdout=self.stdout)
         self.stdout.write("The demo logins: manage.py demo_logins")
 
     def _cases_write(self, generator, seed, cases, batch_size, started) -> Counter:
