@@ -6,6 +6,7 @@ from viewflow.urls import Application, Site
 
 from . import extensions, selectors
 from .views.cases import CaseDetailView, CaseListView
+from .views.home_visits import HomeVisitCreateView
 from .views.intake import CaseIntakeView
 from .views.notifications import NotificationListView, NotificationReadView
 
@@ -20,6 +21,7 @@ class CaseApplication(Application):
     list_path = path("", CaseListView.as_view(), name="list")
     intake_path = path("new/", CaseIntakeView.as_view(), name="intake")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
+    home_visit_path = path("<int:pk>/home-visit/", HomeVisitCreateView.as_view(), name="home_visit")
     notifications_path = path(
         "notifications/", NotificationListView.as_view(), name="notifications"
     )

@@ -11,13 +11,18 @@ class WorkflowsConfig(AppConfig):
         from mediation import extensions, jobs
         from mediation.signals import case_reported
 
+        from . import charts, task_lists
         from .flows import start_case_loop
         from .open_tasks import case_open_tasks
         from .timers import SWEEP_EVERY, fire_flow_timers
-        from .viewsets import case_loop_viewset
+        from .viewsets import case_loop_viewset, tasks_application
 
         case_reported.connect(start_case_loop, dispatch_uid="workflows.start_case_loop")
         extensions.register_app(case_loop_viewset)
+        # One inbox and queue for every flow, the case page's charts, the menu's entries.
+        extensions.register_app(tasks_application)
+        extensions.register_chart_source(charts.case_charts)
+        extensions.register_menu_source(task_lists.task_menu_entries)
         extensions.register_task_source(case_open_tasks)
         jobs.periodic(every=SWEEP_EVERY, name="workflows.fire_flow_timers")(fire_flow_timers)
 

@@ -14,9 +14,9 @@ from viewflow.workflow.flow import views
 from viewflow.workflow.flow.viewset import FlowAppViewset
 from viewflow.workflow.status import STATUS
 
-from mediation import extensions, selectors
+from mediation import selectors
 
-from . import charts, task_lists
+from . import task_lists
 from .flows import CaseLoopFlow
 
 
@@ -124,9 +124,3 @@ class CaseLoopViewset(FlowAppViewset):
 
 case_loop_viewset = CaseLoopViewset(CaseLoopFlow, icon="sync")
 tasks_application = task_lists.TasksApplication()
-
-# The unified task lists, the case page's charts and the menu's task entries plug in
-# when workflows' AppConfig.ready() imports this module, like the loop's own viewset.
-extensions.register_app(tasks_application)
-extensions.register_chart_source(charts.case_charts)
-extensions.register_menu_source(task_lists.task_menu_entries)

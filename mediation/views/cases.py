@@ -6,6 +6,7 @@ from django.views import generic
 
 from .. import extensions, selectors, selectors_visits
 from ..forms import CaseFilterForm
+from ..models import CaseStatus
 
 
 class CaseListView(LoginRequiredMixin, generic.ListView):
@@ -40,5 +41,11 @@ class CaseDetailView(LoginRequiredMixin, generic.TemplateView):
             open_tasks=extensions.case_open_tasks(case, self.request.user),
             charts=extensions.case_charts(case, self.request.user),
             home_visits=selectors_visits.case_home_visits(case),
+            may_arrange_visit=case.is_open
+            and case.status != CaseStatus.REPORTED
+            and (
+                selectors.user_may_handle_case(self.request.user, case)
+                or selectors.user_may_manage_case(self.request.user, case)
+            ),
             **kwargs,
         )
