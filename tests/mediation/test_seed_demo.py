@@ -53,6 +53,8 @@ def seed(cases=240, seed=2026, today=TODAY, batch_size=5000) -> str:
         seed=seed,
         today=today.isoformat(),
         batch_size=batch_size,
+        # The history alone; tests/workflows/test_demo_flows.py covers the flows' cases.
+        flows=False,
         stdout=out,
         stderr=out,
     )

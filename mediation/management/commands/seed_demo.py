@@ -47,8 +47,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="cases per transaction (5000)"
         )
+        parser.add_argument(
+            "--no-flows",
+            dest="flows",
+            action="store_false",
+            help="only the district and the case history: no cases at the flows' steps",
+        )
 
-    def handle(self, *args, cases, seed, today, batch_size, **options):
+    def handle(self, *args, cases, seed, today, batch_size, flows=True, **options):
         if cases < 0 or batch_size < 1:
             raise CommandError("--cases cannot be negative and --batch-size must be positive.")
         if isinstance(today, str):  # call_command(today="...") skips the parser's type
@@ -78,7 +84,7 @@ class Command(BaseCommand):
             )
         )
         # The other packages add theirs: the workflows put cases at every step of every flow.
-        for seeder in extensions.demo_seeders():
+        for seeder in extensions.demo_seeders() if flows else ():
             seeder(stdout=self.stdout)
         self.stdout.write("The demo logins: manage.py demo_logins")
 
