@@ -49,7 +49,11 @@ def close_case(client, district, case) -> None:
     )
     perform(client, district.grid_worker, case, "start_mediation", {"note": "已电话联系双方"})
     perform(
-        client, district.grid_worker, case, "handle", {"step": "outcome","outcome": "agreement", "summary": "和解"}
+        client,
+        district.grid_worker,
+        case,
+        "handle",
+        {"step": "outcome", "outcome": "agreement", "summary": "和解"},
     )
     perform(client, district.street_staff, case, "verify", {"checked": "on"})
     case.refresh_from_db()

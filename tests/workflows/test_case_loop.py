@@ -58,7 +58,11 @@ def test_closed_loop_report_accept_dispatch_agree_verify_rate(client, district, 
         district.grid_worker,
         case,
         "handle",
-        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "双方达成协议，楼上住户负责维修。"},
+        {
+            "step": "outcome",
+            "outcome": Outcome.AGREEMENT,
+            "summary": "双方达成协议，楼上住户负责维修。",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -162,7 +166,7 @@ def test_termination_requires_reasons_and_other_routes_art26(client, district, c
         handler,
         case,
         "handle",
-        {"step": "outcome","outcome": Outcome.TERMINATED, "summary": "调解三次，双方分歧较大。"},
+        {"step": "outcome", "outcome": Outcome.TERMINATED, "summary": "调解三次，双方分歧较大。"},
     )
     assert response.status_code == 200
     assert "reasons" in response.context["form"].errors
@@ -195,7 +199,7 @@ def test_verifier_cannot_be_the_handler(client, district, case):
         district.street_staff,
         case,
         "handle",
-        {"step": "outcome","outcome": Outcome.AGREEMENT, "summary": "达成协议"},
+        {"step": "outcome", "outcome": Outcome.AGREEMENT, "summary": "达成协议"},
     )
     assert claim(client, district.street_staff, case, "verify").status_code == 403
     assert open_task(case, "verify").owner is None
