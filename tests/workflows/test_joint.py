@@ -115,7 +115,7 @@ def test_a_report_in_date_in_the_past_is_a_form_error_and_changes_nothing(
 ):
     response = summon(client, district, case, [depts.police], due_on=in_days(-1))
     assert response.status_code == 200
-    assert "past" in " ".join(response.context["form"].non_field_errors())
+    assert response.context["form"].non_field_errors()
     assert not JointConsultation.objects.filter(case=case).exists()
     assert open_task(case, "handle")
 
