@@ -96,7 +96,8 @@ def main() -> None:
             print(f"| {name:40} | {repeat:4} | {p50:7.1f} | {p95:7.1f} | {queries:7.1f} |")
 
         loops = int(os.environ.get("BENCH_LOOPS", "200"))
-        parallel = 1 if connection.vendor == "sqlite" else (os.cpu_count() or 1)
+        default_parallel = 1 if connection.vendor == "sqlite" else 2 * (os.cpu_count() or 1)
+        parallel = int(os.environ.get("BENCH_WORKERS", default_parallel))
         print()
         print("closed loop, report → accept → dispatch → start → outcome → verify → rate ×2")
         print(f"| {'processes':>9} | {'loops':>6} | {'loops/s':>8} | {'queries/loop':>12} |")
