@@ -6,45 +6,23 @@ processes of cases the user may see (mediation.selectors.cases_visible_to), the 
 instead of a process number, and priority cases first.
 """
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow import views
-from viewflow.workflow.flow.viewset import FlowAppViewset
-from viewflow.workflow.status import STATUS
 
 from mediation import selectors
 
 from . import task_lists
 from .flows import CaseLoopFlow
+from .models import CaseProcess
+from .record_tasks import narrowed_viewset_class
 
 
 def _visible_tasks(view, queryset):
     return queryset.filter(
         process__caseprocess__case__in=selectors.cases_visible_to(view.request.user)
     )
-
-
-class DashboardView(views.DashboardView):
-    """The kanban board, with only the tasks of cases the user may see."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tasks = _visible_tasks(
-            self,
-            self.flow_class.task_class._default_manager.filter_available(
-                [self.flow_class], self.request.user
-            ),
-        )
-        for column in context["columns"]:
-            column["tasks"] = tasks.filter(
-                Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"]
-            )[: self.MAX_ROWS]
-        context["finished"] = tasks.filter(
-            finished__isnull=False, flow_task__in=context["end_nodes"]
-        )[: self.MAX_ROWS]
-        return context
 
 
 class InboxView(task_lists.CaseTaskColumns, views.FlowInboxListView):
@@ -105,21 +83,17 @@ class ProcessListView(views.DashboardProcessListView):
     brief.short_description = _("Case")
 
 
-class ProcessDetailView(views.DetailProcessView):
-    def get_queryset(self):
-        visible = selectors.cases_visible_to(self.request.user)
-        return super().get_queryset().filter(case__in=visible)
+def _visible_processes(user):
+    return CaseProcess.objects.filter(case__in=selectors.cases_visible_to(user))
 
 
-class CaseLoopViewset(FlowAppViewset):
+class CaseLoopViewset(narrowed_viewset_class(_visible_processes)):
     base_template_name = "mediation/base.html"
-    dashboard_view_class = DashboardView
     inbox_view_class = InboxView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
     task_list_view_class = TaskListView
     process_list_view_class = ProcessListView
-    process_detail_view_class = ProcessDetailView
 
 
 case_loop_viewset = CaseLoopViewset(CaseLoopFlow, icon="sync")
