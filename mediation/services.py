@@ -108,6 +108,8 @@ class PersonInput:
     phone: str = ""
     address: str = ""
     special_groups: Sequence[str] = ()
+    # A person already on record (a returning party of a reopened case): kept as is.
+    person_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,13 +164,15 @@ def _clean_person(data: PersonInput, *, require_phone: bool) -> PersonInput:
 
 
 def person_upsert(*, data: PersonInput) -> Person:
-    """Find a person by identity number or credit code, or create them.
+    """Find a person by record, identity number or credit code, or create them.
 
     A returning party keeps one record; details typed in this time fill the gaps.
     The input must have been cleaned by ``_clean_person``.
     """
     key = {}
-    if data.id_number:
+    if data.person_id is not None:
+        key = {"pk": data.person_id}
+    elif data.id_number:
         key = {"id_number": data.id_number}
     elif data.credit_code:
         key = {"credit_code": data.credit_code}

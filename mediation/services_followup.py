@@ -7,7 +7,6 @@ new case opens, linked to the old one, with the same parties and agents.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,6 @@ from . import deadlines
 from .models import (
     AuditAction,
     Case,
-    CaseParty,
     CaseStatus,
     Person,
     ReturnVisit,
@@ -51,6 +49,7 @@ def _person_input(person: Person) -> PersonInput:
         phone=person.phone,
         address=person.address,
         special_groups=tuple(person.special_groups),
+        person_id=person.pk,
     )
 
 
@@ -64,27 +63,6 @@ def _party_inputs(case: Case) -> list[PartyInput]:
         )
         for party in case.parties.select_related("person", "agent").order_by("id")
     ]
-
-
-def _same_people(*, old: Case, new: Case) -> None:
-    """Point the new case's parties at the old case's very person records.
-
-    ``case_report`` finds a returning person by identity number or credit code; one
-    entered without either would otherwise be copied into a second record.
-    """
-    old_parties = list(old.parties.order_by("id"))
-    new_parties = list(new.parties.order_by("id"))
-    copies = set()
-    for before, after in zip(old_parties, new_parties, strict=True):
-        if (after.person_id, after.agent_id) == (before.person_id, before.agent_id):
-            continue
-        copies.update({after.person_id, after.agent_id} - {before.person_id, before.agent_id})
-        after.person_id, after.agent_id = before.person_id, before.agent_id
-        after.save(update_fields=["person", "agent"])
-    copies.discard(None)
-    parties = CaseParty.objects.filter(Q(person_id__in=copies) | Q(agent_id__in=copies))
-    still_used = {pk for pair in parties.values_list("person_id", "agent_id") for pk in pair}
-    Person.objects.filter(pk__in=copies - still_used).delete()
 
 
 def return_visit_record(*, visit: ReturnVisit, actor, result: str, notes: str) -> ReturnVisit:
@@ -118,7 +96,6 @@ def return_visit_record(*, visit: ReturnVisit, actor, result: str, notes: str) -
                 location=old.location,
                 reopened_from=old,
             )
-            _same_people(old=old, new=new)
             visit.new_case = new
             audit_record(
                 action=AuditAction.CASE_REOPENED, actor=actor, case=old, new_case=new.number
