@@ -46,14 +46,17 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """The cases ``user`` may see: those handled in the subtree of any of their posts.
 
     Superusers see every case. Everyone else sees the cases handled by their own
-    organisations and the organisations below them, and the cases they lead.
+    organisations and the organisations below them, the cases they mediate and the
+    cases they lead.
     """
     within = _within_posts(user, Case.objects.all(), "handling_org__path")
     if not user.is_authenticated or user.is_superuser:
         return within
-    # A responsible leader (包保领导) sees the cases they lead wherever they are posted.
+    # The mediator a case is dispatched to (an invited mediator on the roster may be
+    # posted outside the centre's line) and its responsible leader (包保领导) see it
+    # wherever they are posted.
     led = Case.objects.filter(leader_cases__leader=user).values("pk")
-    return Case.objects.filter(Q(pk__in=within.values("pk")) | Q(pk__in=led))
+    return Case.objects.filter(Q(pk__in=within.values("pk")) | Q(mediator=user) | Q(pk__in=led))
 
 
 @dataclasses.dataclass(frozen=True)

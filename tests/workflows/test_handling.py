@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from mediation import deadlines, services
@@ -225,3 +226,22 @@ def test_escalate_service_refuses_a_case_not_in_handling(district):
     case = report_case(handling_org=district.street, actor=district.street_staff)
     with pytest.raises(services.ValidationError):
         services.case_escalate(case=case, actor=district.street_staff, reason="理由")
+
+
+def test_a_roster_mediator_posted_elsewhere_sees_and_handles_the_case(client, district, specialist):
+    case = report_case(
+        handling_org=district.street, actor=district.street_staff, dispute_type=DisputeType.FAMILY
+    )
+    perform(client, district.street_staff, case, "review", {"decision": "accept", "tier": "medium"})
+    perform(
+        client,
+        district.street_staff,
+        case,
+        "dispatch",
+        {"organisation": district.street.pk, "mediator": specialist.pk},
+    )
+    client.force_login(specialist)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert perform(client, specialist, case, "start_mediation", {}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MEDIATING
