@@ -110,4 +110,12 @@ def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
         process_list_view_class = ProcessListView
         process_detail_view_class = ProcessDetailView
 
+        def get_context_data(self, request):
+            # The menu's counts: only the tasks the lists themselves would show.
+            visible = visible_processes(request.user).values("pk")
+            return {
+                name: tasks.filter(process__in=visible)
+                for name, tasks in super().get_context_data(request).items()
+            }
+
     return NarrowedViewset

@@ -191,3 +191,13 @@ def test_case_page_shows_the_home_visits(client, district, case):
     html = _page(client, district.street_staff, reverse("cases:detail", args=[case.pk]))
 
     assert "新园社区8栋101室" in html and "了解老人诉求" in html
+
+
+def test_flow_menu_counts_only_the_tasks_of_cases_the_user_may_see(client, district):
+    report_case(handling_org=district.street, actor=district.street_staff)
+    client.force_login(district.other_street_staff)
+    page = client.get(reverse("caseloop:queue"))
+    assert page.context["user_queue"].count() == 0
+    client.force_login(district.street_staff)
+    page = client.get(reverse("caseloop:queue"))
+    assert page.context["user_queue"].count() == 1
