@@ -6,7 +6,7 @@ Listed here so that ``makemessages`` carries them into our own catalogue
 this module; it only holds the message ids, exactly as the packages spell them.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 VIEWFLOW_STRINGS = [
     # menus of a flow application and of the workflow application
@@ -100,4 +100,16 @@ VIEWFLOW_STRINGS = [
     gettext_noop("Past 7 days"),
     gettext_noop("This month"),
     gettext_noop("This year"),
+]
+
+# The task and process states, which viewflow translates with the context "STATUS".
+VIEWFLOW_STATUSES = [
+    pgettext_lazy("STATUS", "Assigned"),
+    pgettext_lazy("STATUS", "Canceled"),
+    pgettext_lazy("STATUS", "Done"),
+    pgettext_lazy("STATUS", "Error"),
+    pgettext_lazy("STATUS", "New"),
+    pgettext_lazy("STATUS", "Revived"),
+    pgettext_lazy("STATUS", "Scheduled"),
+    pgettext_lazy("STATUS", "Started"),
 ]
