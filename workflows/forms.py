@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case as Case_
 from django.db.models import Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms import Layout
 
 from mediation import selectors
 from mediation.models import (
@@ -20,6 +21,7 @@ from mediation.models import (
 )
 from mediation.models.cases import FINAL_STATUSES
 from mediation.services_case import TIER_LEVEL
+from mediation.widgets import CheckboxGroup
 
 
 class Decision:
@@ -169,21 +171,25 @@ class HandleForm(forms.Form):
         required=False,
     )
     summary = forms.CharField(
-        label=_("Summary of the work and its result"), widget=forms.Textarea, required=False
+        label=_("Summary of the work and its result"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     reasons = forms.CharField(
         label=_("Reasons mediation ended without agreement"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     other_routes = forms.CharField(
         label=_("Other routes the parties were told of"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("For example: apply to the court, arbitration (人民调解法 art 26)."),
     )
     escalate_reason = forms.CharField(
-        label=_("Why the case must go one level up"), widget=forms.Textarea, required=False
+        label=_("Why the case must go one level up"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments to summon"),
@@ -198,7 +204,9 @@ class HandleForm(forms.Form):
         help_text=_("Leave empty for three working days from today."),
     )
     joint_reason = forms.CharField(
-        label=_("What the departments are asked"), widget=forms.Textarea, required=False
+        label=_("What the departments are asked"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     leader = forms.ModelChoiceField(
         label=_("Responsible leader"),
@@ -208,12 +216,28 @@ class HandleForm(forms.Form):
         required=False,
     )
 
+    layout = Layout(
+        "step",
+        "outcome",
+        "summary",
+        "reasons",
+        "other_routes",
+        "escalate_reason",
+        CheckboxGroup("departments"),
+        "report_in_by",
+        "joint_reason",
+        "leader",
+    )
+
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
         if case.tier != Tier.HARD:
             self.fields["step"].choices = [c for c in Step.choices if c[0] != Step.LEADER]
             del self.fields["leader"]
+            self.layout = Layout(
+                *[node for node in self.layout.children if node.field_name != "leader"]
+            )
 
     def clean(self):
         data = super().clean()

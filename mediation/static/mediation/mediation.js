@@ -31,3 +31,46 @@
     total.value = String(index + 1);
   });
 })();
+
+// The handle step: show only the fields of the chosen next step (record the outcome,
+// escalate, summon departments, hand to a leader). Without JavaScript every field shows.
+(function () {
+  var STEP_FIELDS = {
+    outcome: ["outcome", "summary", "reasons", "other_routes"],
+    escalate: ["escalate_reason"],
+    joint: ["departments", "report_in_by", "joint_reason"],
+    leader: ["leader"],
+  };
+
+  // The field's outermost wrapper that does not also hold the step's radios.
+  function box(form, name) {
+    var element = form.querySelector('[name="' + name + '"]');
+    while (element && element.parentElement && !element.parentElement.querySelector('input[name="step"]')) {
+      element = element.parentElement;
+    }
+    return element;
+  }
+
+  function sync(form) {
+    var checked = form.querySelector('input[name="step"]:checked');
+    if (!checked) return;
+    Object.keys(STEP_FIELDS).forEach(function (step) {
+      STEP_FIELDS[step].forEach(function (name) {
+        var cell = box(form, name);
+        if (cell) cell.hidden = step !== checked.value;
+      });
+    });
+  }
+
+  function syncAll() {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector('input[name="step"]')) sync(form);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", syncAll);
+  document.addEventListener("turbo:load", syncAll);
+  document.addEventListener("turbo:render", syncAll);
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "step" && event.target.form) sync(event.target.form);
+  });
+})();
