@@ -1,8 +1,6 @@
 """The pages of the leader case's (专诊) human steps; each one calls one mediation service."""
 
 from django import forms
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -19,13 +17,6 @@ def leader_case_of(task_or_process) -> LeaderCase:
     return LeaderCase.objects.select_related(
         "leader", "case", "case__centre", "case__handling_org"
     ).get(process__pk=process_pk)
-
-
-def page_after(user, case: Case) -> str:
-    """The case page, or the leader's inbox when the case lies outside their posts."""
-    if selectors.cases_visible_to(user).filter(pk=case.pk).exists():
-        return reverse("cases:detail", args=[case.pk])
-    return reverse("leadercase:inbox")
 
 
 # Forms
@@ -135,12 +126,6 @@ class LeaderTaskView(views.CaseTaskView):
             owed=selectors_leader.leader_case_owed_report(leader_case),
             **kwargs,
         )
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if isinstance(response, HttpResponseRedirect):
-            return HttpResponseRedirect(page_after(self.request.user, self.case))
-        return response
 
 
 class DraftPlanView(LeaderTaskView):

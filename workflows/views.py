@@ -36,6 +36,14 @@ def polite_when_busy(view):
     return wrapper
 
 
+def page_after(user, case: Case) -> str:
+    """Where a step ends: the case page, or the user's tasks once the case has left
+    their sight (escalated to the level above, handed to another body)."""
+    if selectors.cases_visible_to(user).filter(pk=case.pk).exists():
+        return reverse("cases:detail", args=[case.pk])
+    return reverse("tasks:inbox")
+
+
 class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
     """Execute one task: validate the form, call the service, finish the task."""
 
@@ -72,7 +80,7 @@ class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
             self.success_message
             % {"task": self.request.activation.flow_task.task_title, "case": self.case.number},
         )
-        return HttpResponseRedirect(reverse("cases:detail", args=[self.case.pk]))
+        return HttpResponseRedirect(page_after(self.request.user, self.case))
 
 
 class ReviewView(CaseTaskView):
