@@ -118,8 +118,14 @@ def case_outcome_recorder(case: Case):
     return event.actor if event else None
 
 
-def case_parties_unrated(case: Case):
-    return case.parties.exclude(ratings__case=case).select_related("person")
+def case_parties_unrated(case: Case | int):
+    """The parties who have not rated the case; ``case`` may be given by its id."""
+    case_id = getattr(case, "pk", case)
+    return (
+        CaseParty.objects.filter(case_id=case_id)
+        .exclude(ratings__case_id=case_id)
+        .select_related("person")
+    )
 
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:

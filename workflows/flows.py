@@ -20,6 +20,7 @@ from mediation import deadlines, selectors, services
 from mediation.models import Case, CaseStatus, Membership
 
 from . import views
+from .engine import CaseIf, CaseSwitch, CaseViewActivation, on_timeout
 from .models import CaseProcess, case_of
 
 
@@ -27,6 +28,7 @@ class CaseTask(flow.View):
     """A human step whose performers are decided by a rule about the case, not a permission."""
 
     assign_view_class = views.PoliteAssignTaskView
+    activation_class = CaseViewActivation
 
     def __init__(self, view, **kwargs):
         super().__init__(view, **kwargs)
@@ -66,6 +68,14 @@ class CaseTask(flow.View):
         return is_owner(task.owner, user) and self.may(user, task)
 
 
+class LoopTask(CaseTask):
+    """A step of the case loop. Its deadlines are computed from the case alone, not
+    from the timer's task links, so each deadline's timer is written once, scheduled."""
+
+    def OnTimeout(self, delay, then, interrupting=True, title=None):
+        return on_timeout(self, delay, then, interrupting=interrupting, title=title)
+
+
 def may_verify(user, case: Case) -> bool:
     """Centre staff who did not record the outcome: separation of duties."""
     if not selectors.user_may_manage_case(user, case):
@@ -90,31 +100,31 @@ class CaseLoopFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.review)
 
     review = (
-        CaseTask(views.ReviewView.as_view())
+        LoopTask(views.ReviewView.as_view())
         .Who(selectors.user_may_manage_case)
         .Annotation(title=_("Accept and review"))
         .Next(this.check_accepted)
     )
     check_accepted = (
-        flow.If(lambda activation: case_of(activation.process).status == CaseStatus.ACCEPTED)
+        CaseIf(lambda activation: case_of(activation.process).status == CaseStatus.ACCEPTED)
         .Then(this.dispatch)
         .Else(this.not_accepted)
     )
     dispatch = (
-        CaseTask(views.DispatchView.as_view())
+        LoopTask(views.DispatchView.as_view())
         .Who(selectors.user_may_manage_case)
         .Annotation(title=_("Dispatch"))
         .Next(this.start_mediation)
     )
     start_mediation = (
-        CaseTask(views.StartMediationView.as_view())
+        LoopTask(views.StartMediationView.as_view())
         .Who(selectors.user_may_handle_case)
         .Annotation(title=_("Start mediation"))
         .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
         .Next(this.handle)
     )
     handle = (
-        CaseTask(views.HandleView.as_view())
+        LoopTask(views.HandleView.as_view())
         .Who(selectors.user_may_handle_case)
         .Annotation(title=_("Handle and record the outcome"))
         .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
@@ -131,7 +141,7 @@ class CaseLoopFlow(flow.Flow):
         flow.Handle().Annotation(title=_("Wait for the diagnosis")).Next(this.after_handling)
     )
     after_handling = (
-        flow.Switch()
+        CaseSwitch()
         .Annotation(title=_("Where the case stands"))
         .Case(this.verify, lambda a: _case(a).status == CaseStatus.VERIFYING)
         .Case(this.dispatch, lambda a: _case(a).status == CaseStatus.ACCEPTED)
@@ -140,13 +150,13 @@ class CaseLoopFlow(flow.Flow):
         .Default(this.handle)
     )
     verify = (
-        CaseTask(views.VerifyView.as_view())
+        LoopTask(views.VerifyView.as_view())
         .Who(may_verify)
         .Annotation(title=_("Verify and close"))
         .Next(this.rate)
     )
     rate = (
-        CaseTask(views.RateView.as_view())
+        LoopTask(views.RateView.as_view())
         .Who(selectors.user_may_manage_case)
         .Annotation(title=_("Rate"))
         # The window runs from closing, so a rate task re-created after one party's
@@ -158,7 +168,11 @@ class CaseLoopFlow(flow.Flow):
         flow.Function(this.rating_close).Annotation(title=_("Close the rating")).Next(this.closed)
     )
     check_rated = (
-        flow.If(lambda activation: not selectors.case_parties_unrated(case_of(activation.process)))
+        CaseIf(
+            lambda activation: (
+                not selectors.case_parties_unrated(activation.process.case_id).exists()
+            )
+        )
         .Then(this.closed)
         .Else(this.rate)
     )

@@ -25,8 +25,11 @@ class CaseProcess(Process):
 
 def case_of(task_or_process) -> Case:
     """The case of a loop process, or of one of its tasks."""
+    cases = Case.objects.select_related("centre", "handling_org")
+    if isinstance(task_or_process, CaseProcess):
+        return cases.get(pk=task_or_process.case_id)
     process_pk = getattr(task_or_process, "process_id", None) or task_or_process.pk
-    return Case.objects.select_related("centre", "handling_org").get(loop_process__pk=process_pk)
+    return cases.get(loop_process__pk=process_pk)
 
 
 class JointProcess(Process):

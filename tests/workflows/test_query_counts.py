@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 # Most queries for claiming a step's task, and for submitting its form.
 BOUNDS = {
-    "review": (18, 36),
-    "dispatch": (18, 42),
-    "start_mediation": (18, 38),
-    "handle": (18, 38),
-    "verify": (18, 40),
-    "rate": (18, 48),
+    "review": (16, 32),
+    "dispatch": (16, 37),
+    "start_mediation": (15, 31),
+    "handle": (15, 32),
+    "verify": (17, 32),
+    "rate": (16, 41),
 }
 
 
