@@ -11,7 +11,7 @@ import uuid
 
 from django.db import connection, connections
 
-from mediation import services
+from mediation import selectors, services
 from mediation.models import (
     Channel,
     DisputeType,
@@ -76,7 +76,7 @@ def one_loop(*, street: Organisation, grid: Organisation, staff, verifier, grid_
         ),
     )
     _step(case, "verify", verifier, lambda: services.case_verify_close(case=case, actor=verifier))
-    for party in list(case.parties.all()):
+    for party in list(selectors.case_parties(case)):
         _step(
             case,
             "rate",

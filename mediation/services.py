@@ -216,10 +216,14 @@ def _case_number_take(*, centre: Organisation, year: int) -> tuple[int, str]:
     The sequence row is locked until the transaction ends, so concurrent intakes
     queue here; a rolled-back intake gives its serial back, so numbers have no gaps.
     """
-    CaseNumberSequence.objects.bulk_create(
-        [CaseNumberSequence(centre=centre, year=year)], ignore_conflicts=True
-    )
-    sequence = CaseNumberSequence.objects.select_for_update().get(centre=centre, year=year)
+    sequences = CaseNumberSequence.objects.select_for_update()
+    sequence = sequences.filter(centre=centre, year=year).first()
+    if sequence is None:
+        # The centre's first case of the year: make the row, whoever else races to.
+        CaseNumberSequence.objects.bulk_create(
+            [CaseNumberSequence(centre=centre, year=year)], ignore_conflicts=True
+        )
+        sequence = sequences.get(centre=centre, year=year)
     sequence.last_serial += 1
     sequence.save(update_fields=["last_serial"])
     return sequence.last_serial, case_number_format(
