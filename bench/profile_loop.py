@@ -80,11 +80,14 @@ def main() -> None:
         own_cpu = time.process_time()
         profiler = cProfile.Profile()
         start = time.perf_counter()
+        profiled = os.environ.get("PROFILE", "1") != "0"
         with connection.execute_wrapper(count):
-            profiler.enable()
+            if profiled:
+                profiler.enable()
             for _ in range(n):
                 loop.one_loop(**kwargs)
-            profiler.disable()
+            if profiled:
+                profiler.disable()
         wall = time.perf_counter() - start
         own_cpu = time.process_time() - own_cpu
         backend_cpu = _cpu(backend) - backend_cpu
@@ -98,6 +101,8 @@ def main() -> None:
             print(f"{k / n:6.2f}  {sql}")
         for (sql, stack), k in where.most_common(80):
             print(f"{k / n:6.2f}  {sql}\n        {stack}")
+        if not profiled:
+            return
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("PROFILE_LINES", "60")))
     finally:
