@@ -1,5 +1,7 @@
 """The domain model: organisations, people, cases and their audit trail."""
 
+# Issue 4's records live in their own modules; imported here so Django finds them.
+from . import handoffs, referrals, roster, sessions  # noqa: F401
 from .audit import AuditAction, AuditEvent
 from .cases import (
     Case,

@@ -1,0 +1,1 @@
+"""handoffs (being written)."""
