@@ -72,6 +72,9 @@ class LoopTask(CaseTask):
     """A step of the case loop. Its deadlines are computed from the case alone, not
     from the timer's task links, so each deadline's timer is written once, scheduled."""
 
+    # How a task shows on the loop's board and lists: its case, not a process number.
+    task_summary_template = "{{ process.case.number }} {{ process.case.title }}"
+
     def OnTimeout(self, delay, then, interrupting=True, title=None):
         return on_timeout(self, delay, then, interrupting=interrupting, title=title)
 
@@ -93,6 +96,7 @@ def _case(activation) -> Case:
 
 class CaseLoopFlow(flow.Flow):
     process_class = CaseProcess
+    process_summary_template = "{{ process.case.number }} {{ process.case.title }}"
     process_title = _("Case closed loop")
     process_description = _("Accept, dispatch, handle, verify and rate a reported case.")
     lock_impl = lock.select_for_update_lock

@@ -201,3 +201,11 @@ def test_flow_menu_counts_only_the_tasks_of_cases_the_user_may_see(client, distr
     client.force_login(district.street_staff)
     page = client.get(reverse("caseloop:queue"))
     assert page.context["user_queue"].count() == 1
+
+
+def test_loop_board_cards_show_the_case_number(client, district):
+    case = report_case(handling_org=district.street, actor=district.street_staff)
+    client.force_login(district.street_staff)
+    page = client.get(reverse("caseloop:index"))
+    assert page.status_code == 200
+    assert case.number in page.content.decode()
