@@ -43,6 +43,15 @@ class AuditAction(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", _("Organisation created")
     MEMBERSHIP_GRANTED = "membership.granted", _("Membership granted")
     MEDIATOR_REGISTERED = "mediator.registered", _("Mediator registered")
+    MEDIATOR_PROFILE_UPDATED = "mediator.updated", _("Mediator profile updated")
+    MEDIATOR_SANCTIONED = "mediator.sanctioned", _("Mediator sanctioned")
+    DUTY_SHIFT_SET = "duty.set", _("Duty shift set")
+    DUTY_SHIFT_REMOVED = "duty.removed", _("Duty shift removed")
+    SESSION_SCHEDULED = "session.scheduled", _("Mediation session scheduled")
+    SESSION_HELD = "session.held", _("Mediation session recorded")
+    SESSION_POSTPONED = "session.postponed", _("Mediation session postponed")
+    SESSION_CANCELLED = "session.cancelled", _("Mediation session cancelled")
+    RIGHTS_NOTIFIED = "session.rights_notified", _("Parties told their rights and duties")
 
 
 class AuditEvent(models.Model):

@@ -70,6 +70,7 @@ class Person(models.Model):
 class MediatorStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
+    REMOVED = "removed", _("Removed from the roster")
 
 
 class MediatorProfile(models.Model):
@@ -89,6 +90,21 @@ class MediatorProfile(models.Model):
         help_text=_("The mediation committee or invited organisation the mediator works for."),
     )
     specialties = models.CharField(_("specialties"), max_length=200, blank=True)
+    scope = models.CharField(
+        _("scope of mediation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The kinds of matter and the area the mediator takes on."),
+    )
+    inviting_court = models.ForeignKey(
+        "mediation.Organisation",
+        verbose_name=_("inviting court"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invited_mediators",
+        limit_choices_to={"kind": "court"},
+    )
     dispute_types = models.JSONField(_("dispute types"), default=list, blank=True)
     charges_fee = models.BooleanField(_("charges a fee"), default=False)
     is_invited = models.BooleanField(_("invited by the court"), default=False)
