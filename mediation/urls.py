@@ -9,6 +9,19 @@ from .views.cases import CaseDetailView, CaseListView
 from .views.home_visits import HomeVisitCreateView
 from .views.intake import CaseIntakeView
 from .views.notifications import NotificationListView, NotificationReadView
+from .views.roster import (
+    DutyCalendarView,
+    RosterListView,
+    RosterProfileView,
+    SanctionCreateView,
+)
+from .views.sessions import (
+    RightsNoticeView,
+    SessionCancelView,
+    SessionPostponeView,
+    SessionRecordView,
+    SessionScheduleView,
+)
 
 
 class CaseApplication(Application):
@@ -30,6 +43,35 @@ class CaseApplication(Application):
     )
     notifications_read_path = path(
         "notifications/read/", NotificationReadView.as_view(), name="notifications_read"
+    )
+    roster_path = path("roster/", RosterListView.as_view(), name="roster")
+    roster_duty_path = path("roster/duty/", DutyCalendarView.as_view(), name="roster_duty")
+    roster_profile_path = path(
+        "roster/<int:pk>/", RosterProfileView.as_view(), name="roster_profile"
+    )
+    roster_sanction_path = path(
+        "roster/<int:pk>/sanction/", SanctionCreateView.as_view(), name="roster_sanction"
+    )
+    session_schedule_path = path(
+        "<int:pk>/sessions/new/", SessionScheduleView.as_view(), name="session_schedule"
+    )
+    rights_notice_path = path(
+        "<int:pk>/sessions/rights/", RightsNoticeView.as_view(), name="rights_notice"
+    )
+    session_record_path = path(
+        "<int:pk>/sessions/<int:session>/record/",
+        SessionRecordView.as_view(),
+        name="session_record",
+    )
+    session_postpone_path = path(
+        "<int:pk>/sessions/<int:session>/postpone/",
+        SessionPostponeView.as_view(),
+        name="session_postpone",
+    )
+    session_cancel_path = path(
+        "<int:pk>/sessions/<int:session>/cancel/",
+        SessionCancelView.as_view(),
+        name="session_cancel",
     )
 
     def get_context_data(self, request):
