@@ -125,3 +125,35 @@ def summons_due_date(start: datetime.date, working_days: int) -> datetime.date:
 def patrol_next_due(last: datetime.date, every_days: int) -> datetime.date:
     """The day a community's next scheduled patrol round falls due (巡诊)."""
     return last + datetime.timedelta(days=every_days)
+
+
+# 公调对接: a centre accepts a police referral within this time.
+POLICE_ACCEPT_WINDOW = datetime.timedelta(hours=24)
+
+
+def police_accept_by(referred_at: datetime.datetime) -> datetime.datetime:
+    """The moment a police referral must be accepted by."""
+    return referred_at + POLICE_ACCEPT_WINDOW
+
+
+# 信访工作条例: registered and transferred within 15 days (art 22), an objection within
+# 5 working days (art 23), handled within 60 days, extendable once by at most 30 (art 34).
+PETITION_TRANSFER_DAYS = 15
+PETITION_OBJECTION_WORKING_DAYS = 5
+PETITION_HANDLING_DAYS = 60
+PETITION_MAX_EXTENSION_DAYS = 30
+
+
+def petition_transfer_by(registered_on: datetime.date) -> datetime.date:
+    """The last day a registered petition may be transferred (art 22)."""
+    return add_calendar_days(registered_on, PETITION_TRANSFER_DAYS)
+
+
+def petition_objection_by(transferred_on: datetime.date) -> datetime.date:
+    """The last day the receiving body may object to a wrong transfer (art 23)."""
+    return add_working_days(transferred_on, PETITION_OBJECTION_WORKING_DAYS)
+
+
+def petition_handle_by(transferred_on: datetime.date, extended_days: int = 0) -> datetime.date:
+    """The last day a transferred petition is to be handled by, with any extension (art 34)."""
+    return add_calendar_days(transferred_on, PETITION_HANDLING_DAYS + extended_days)

@@ -32,6 +32,12 @@ class WorkflowsConfig(AppConfig):
         for diagnosis in (joint, leader, followup, patrol):
             diagnosis.ready()
 
+        # Police (公调对接) and petition (访调对接) referrals.
+        from . import petition, police
+
+        for handoff in (police, petition):
+            handoff.ready()
+
         from .demo import seed_flows
 
         extensions.register_demo_seeder(seed_flows)

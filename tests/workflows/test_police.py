@@ -1,0 +1,226 @@
+"""公调对接 police referral, worked through its pages by the officer and the centre."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS
+
+from mediation.models import AuditAction, AuditEvent, Case, Channel, Notification, OrgKind, Role
+from mediation.models.handoffs import PoliceReferral
+from tests.factories import org, staff
+from workflows.police import PoliceReferralFlow
+from workflows.timers import fire_flow_timers
+
+from .helpers import close_case, open_task, perform
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=timezone.get_default_timezone())
+
+
+@pytest.fixture
+def police(district):
+    station = org("jk-ps", OrgKind.POLICE_STATION, district.district, name="太湖派出所")
+    other = org("jk-ps2", OrgKind.POLICE_STATION, district.district, name="湖滨派出所")
+    district.station = station
+    district.officer = staff("officer", station, Role.POLICE_OFFICER)
+    district.other_officer = staff("officer2", other, Role.POLICE_OFFICER)
+    district.director = staff("director", district.street, Role.CENTRE_DIRECTOR)
+    return district
+
+
+def _refer(client, d, **overrides):
+    client.force_login(d.officer)
+    data = {
+        "station": d.station.pk,
+        "centre": d.street.pk,
+        "title": "邻里噪音争吵",
+        "account": "楼上深夜装修，双方争吵，民警到场后劝开，不属治安案件。",
+        "dispute_type": "neighbour",
+        "location": "新园社区3栋",
+        "incident_at": "2026-06-01T08:00",
+        "applicant_name": "张三",
+        "applicant_phone": "13800138000",
+        "respondent_name": "李四",
+        "respondent_phone": "",
+        **overrides,
+    }
+    return client.post(reverse("policereferral:refer"), data)
+
+
+def _referred(client, d) -> PoliceReferral:
+    with time_machine.travel(START, tick=False):
+        response = _refer(client, d)
+    assert response.status_code == 302, response.content
+    return PoliceReferral.objects.select_related("case").get()
+
+
+def test_officer_refers_110_call_and_the_case_is_registered_once(client, police):
+    referral = _referred(client, police)
+    case = referral.case
+    assert case.channel == Channel.POLICE
+    assert case.handling_org == police.street
+    assert case.number
+    assert referral.station == police.station and referral.officer == police.officer
+    assert referral.accept_by == START + datetime.timedelta(hours=24)
+    # The case is in the closed loop, waiting for the centre's one acceptance.
+    assert open_task(case, "review")
+    assert Process.objects.filter(flow_class=PoliceReferralFlow, status=PROCESS.NEW).exists()
+
+
+def test_referral_without_parties_is_rejected_with_a_form_error(client, police):
+    response = _refer(client, police, applicant_name="", respondent_name="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["applicant_name"]
+    assert not Case.objects.exists()
+
+
+def test_only_police_officers_refer(client, police):
+    client.force_login(police.street_staff)
+    assert client.get(reverse("policereferral:refer")).status_code == 403
+    assert client.post(reverse("policereferral:refer"), {}).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_officer_cannot_refer_for_another_station(client, police):
+    other_station = police.other_officer.memberships.get().organisation
+    response = _refer(client, police, station=other_station.pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors["station"]
+    assert not Case.objects.exists()
+
+
+def test_centre_accepts_within_24_hours_through_the_case_loop_review_24_hours(client, police):
+    referral = _referred(client, police)
+    with time_machine.travel(START + datetime.timedelta(hours=3), tick=False):
+        perform(
+            client,
+            police.street_staff,
+            referral.case,
+            "review",
+            {"decision": "accept", "tier": "micro"},
+        )
+    referral.refresh_from_db()
+    assert referral.accepted_at == START + datetime.timedelta(hours=3)
+    with time_machine.travel(START + datetime.timedelta(hours=25), tick=False):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.late_at is None
+    assert not Notification.objects.filter(user=police.director).exists()
+    process = Process.objects.get(flow_class=PoliceReferralFlow)
+    assert process.status == PROCESS.DONE
+
+
+def test_referral_not_accepted_within_24_hours_goes_to_the_director_24_hours(client, police):
+    referral = _referred(client, police)
+    with time_machine.travel(START + datetime.timedelta(hours=23, minutes=59), tick=False):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.late_at is None
+    with time_machine.travel(START + datetime.timedelta(hours=24, minutes=1), tick=False):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.is_late
+    assert Notification.objects.filter(user=police.director, case=referral.case).exists()
+    assert AuditEvent.objects.filter(case=referral.case, action=AuditAction.POLICE_LATE).exists()
+    # Accepted late, it is still accepted, once, through the same review step.
+    with time_machine.travel(START + datetime.timedelta(hours=30), tick=False):
+        perform(
+            client,
+            police.street_staff,
+            referral.case,
+            "review",
+            {"decision": "accept", "tier": "micro"},
+        )
+    referral.refresh_from_db()
+    assert referral.accepted_at == START + datetime.timedelta(hours=30)
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals"))
+    assert list(page.context["sent"]) == [referral]
+
+
+def test_centre_hands_back_a_police_matter_and_the_station_sees_it_art25(client, police):
+    referral = _referred(client, police)
+    client.force_login(police.street_staff)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    response = client.post(url, {"reason": "一方持刀威胁，涉嫌违法，应由公安处理。"})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    case = referral.case
+    case.refresh_from_db()
+    assert case.status == "redirected"
+    redirect = AuditEvent.objects.get(case=case, action=AuditAction.CASE_REDIRECTED)
+    assert redirect.data["police"] is True
+    assert referral.handed_back_at and "持刀" in referral.hand_back_reason
+    # The review step is decided by the hand-back: no one is left to accept it.
+    with pytest.raises(Task.DoesNotExist):
+        open_task(case, "review")
+    assert Notification.objects.filter(organisation=police.station, case=case).exists()
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals"))
+    assert [r.handed_back_at is not None for r in page.context["sent"]] == [True]
+    # Nothing is late about a referral answered by a hand-back.
+    with time_machine.travel(START + datetime.timedelta(days=2), tick=False):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.late_at is None
+
+
+def test_hand_back_in_the_review_step_is_recorded_for_the_station_art25(client, police):
+    referral = _referred(client, police)
+    perform(
+        client,
+        police.street_staff,
+        referral.case,
+        "review",
+        {"decision": "redirect", "to_body": "太湖派出所", "reason": "涉嫌治安案件", "police": "on"},
+    )
+    referral.refresh_from_db()
+    assert referral.handed_back_at is not None
+    assert referral.hand_back_reason == "涉嫌治安案件"
+
+
+def test_only_the_receiving_centre_hands_back(client, police):
+    referral = _referred(client, police)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    for user in (police.other_street_staff, police.officer):
+        client.force_login(user)
+        assert client.post(url, {"reason": "不是我们的"}).status_code == 403
+    referral.refresh_from_db()
+    assert referral.handed_back_at is None
+
+
+def test_accepted_referral_cannot_be_handed_back(client, police):
+    referral = _referred(client, police)
+    perform(
+        client,
+        police.street_staff,
+        referral.case,
+        "review",
+        {"decision": "accept", "tier": "micro"},
+    )
+    client.force_login(police.street_staff)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    response = client.post(url, {"reason": "其实是治安案件"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    referral.case.refresh_from_db()
+    assert referral.case.status == "accepted"
+
+
+def test_station_sees_the_outcome_of_its_own_referrals_only(client, police):
+    referral = _referred(client, police)
+    close_case(client, police, referral.case)
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals"))
+    [shown] = page.context["sent"]
+    assert shown.case.status == "closed" and shown.case.outcome == "agreement"
+    client.force_login(police.other_officer)
+    page = client.get(reverse("policereferral:referrals"))
+    assert list(page.context["sent"]) == []
