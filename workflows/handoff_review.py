@@ -30,6 +30,8 @@ def decide_in_review(*, case: Case, user, decide):
         raise PermissionDenied
     with CaseLoopFlow.lock(task.process_id), transaction.atomic():
         task.refresh_from_db()
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED) or task.owner_id not in (None, user.pk):
+            raise ValidationError(_("Someone else has just decided this case."))
         activation = CaseLoopFlow.review.activation_class(task)
         result = decide()
         if task.status == STATUS.NEW:
