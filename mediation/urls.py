@@ -11,6 +11,8 @@ from .views.intake import CaseIntakeView
 from .views.notifications import NotificationListView, NotificationReadView
 from .views.roster import (
     DutyCalendarView,
+    MediatorProfileEditView,
+    MediatorRegisterView,
     RosterListView,
     RosterProfileView,
     SanctionCreateView,
@@ -48,6 +50,12 @@ class CaseApplication(Application):
     roster_duty_path = path("roster/duty/", DutyCalendarView.as_view(), name="roster_duty")
     roster_profile_path = path(
         "roster/<int:pk>/", RosterProfileView.as_view(), name="roster_profile"
+    )
+    roster_register_path = path(
+        "roster/new/", MediatorRegisterView.as_view(), name="roster_register"
+    )
+    roster_edit_path = path(
+        "roster/<int:pk>/edit/", MediatorProfileEditView.as_view(), name="roster_edit"
     )
     roster_sanction_path = path(
         "roster/<int:pk>/sanction/", SanctionCreateView.as_view(), name="roster_sanction"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from .. import selectors_roster, services_roster
-from ..forms_roster import DutyShiftForm, SanctionForm
+from ..forms_roster import DutyShiftForm, MediatorProfileForm, MediatorRegisterForm, SanctionForm
 from ..models import MediatorProfile
 from ..models.roster import DutyShift
 from .sessions import add_service_errors
@@ -149,4 +149,51 @@ class SanctionCreateView(_RosterManagerMixin, generic.FormView):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The sanction is recorded."))
+        return HttpResponseRedirect(reverse("cases:roster_profile", args=[self.profile.pk]))
+
+
+class MediatorRegisterView(_RosterManagerMixin, generic.FormView):
+    """Put a mediator on the roster, with their public profile."""
+
+    template_name = "mediation/roster/profile_form.html"
+    form_class = MediatorRegisterForm
+
+    def form_valid(self, form):
+        try:
+            profile = services_roster.mediator_register(
+                actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The mediator is on the roster."))
+        return HttpResponseRedirect(reverse("cases:roster_profile", args=[profile.pk]))
+
+
+class MediatorProfileEditView(SanctionCreateView):
+    """Change a roster profile's public fields."""
+
+    template_name = "mediation/roster/profile_form.html"
+    form_class = MediatorProfileForm
+
+    def get_initial(self):
+        p = self.profile
+        return {
+            "dispute_types": p.dispute_types,
+            "specialties": p.specialties,
+            "scope": p.scope,
+            "charges_fee": p.charges_fee,
+            "inviting_court": p.inviting_court,
+            "bio": p.bio,
+        }
+
+    def form_valid(self, form):
+        try:
+            services_roster.mediator_profile_update(
+                actor=self.request.user, profile=self.profile, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The profile is saved."))
         return HttpResponseRedirect(reverse("cases:roster_profile", args=[self.profile.pk]))

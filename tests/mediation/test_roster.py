@@ -156,6 +156,7 @@ def test_court_staff_read_the_roster_and_others_get_403(client, district, roster
         page = client.get(url)
         assert page.status_code == 200, url
     assert "邀请调解组织" in client.get(pages[0]).content.decode()
+    assert pages[0] in client.get(reverse("cases:list")).content.decode()  # the menu link
     # Read only: the court cannot set shifts or impose sanctions.
     assert (
         client.post(pages[2], {"mediator": roster["med-a"].pk, "day": "2026-09-14"}).status_code
@@ -169,6 +170,7 @@ def test_court_staff_read_the_roster_and_others_get_403(client, district, roster
         client.force_login(outsider)
         for url in pages:
             assert client.get(url).status_code == 403, url
+        assert pages[0] not in client.get(reverse("cases:list")).content.decode()
 
 
 def test_centre_puts_a_mediator_on_duty_and_takes_them_off_on_the_week_page(
@@ -287,3 +289,49 @@ def test_performance_record_counts_cases_success_rate_days_and_ratings(client, d
     assert perf.average_days == 4.0  # 2, 4 and 6 days from dispatch to close
     assert (perf.average_rating, perf.ratings) == (4.0, 6)
     assert mediator_performance(roster["med-a"]).success_rate is None
+
+
+def test_centre_adds_a_mediator_with_a_public_profile_and_the_court_reads_it(
+    client, district, roster
+):
+    newcomer = staff("med-new", roster["invited"], Role.MEDIATOR)
+    client.force_login(district.centre_staff)
+    data = {
+        "user": newcomer.pk,
+        "organisation": roster["invited"].pk,
+        "dispute_types": [DisputeType.LABOUR, DisputeType.DEBT],
+        "specialties": "劳动争议",
+        "scope": "经开区劳动报酬纠纷",
+        "charges_fee": "on",
+        "inviting_court": district.court.pk,
+    }
+
+    assert client.get(reverse("cases:roster_register")).status_code == 200
+    response = client.post(reverse("cases:roster_register"), data)
+
+    assert response.status_code == 302
+    profile = newcomer.mediator_profile
+    assert profile.dispute_types == [DisputeType.LABOUR, DisputeType.DEBT]
+    assert profile.charges_fee and profile.inviting_court == district.court and profile.is_invited
+    client.force_login(roster["clerk"])
+    page = client.get(reverse("cases:roster_profile", args=[profile.pk])).content.decode()
+    assert "经开区劳动报酬纠纷" in page and district.court.name in page
+    assert client.get(reverse("cases:roster_register")).status_code == 403
+
+
+def test_the_inviting_body_must_be_a_court(client, district, roster):
+    profile = roster["med-a"].mediator_profile
+    url = reverse("cases:roster_edit", args=[profile.pk])
+    client.force_login(district.centre_staff)
+    assert client.get(url).status_code == 200
+
+    refused = client.post(
+        url, {"dispute_types": ["neighbour"], "inviting_court": district.street.pk}
+    )
+    done = client.post(url, {"dispute_types": ["neighbour", "family"], "scope": "太湖街道"})
+
+    assert refused.status_code == 200 and refused.context["form"].errors["inviting_court"]
+    assert done.status_code == 302
+    profile.refresh_from_db()
+    assert profile.dispute_types == ["neighbour", "family"] and profile.scope == "太湖街道"
+    assert profile.inviting_court is None and not profile.is_invited
