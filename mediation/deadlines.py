@@ -157,3 +157,32 @@ def petition_objection_by(transferred_on: datetime.date) -> datetime.date:
 def petition_handle_by(transferred_on: datetime.date, extended_days: int = 0) -> datetime.date:
     """The last day a transferred petition is to be handled by, with any extension (art 34)."""
     return add_calendar_days(transferred_on, PETITION_HANDLING_DAYS + extended_days)
+
+
+# 诉调对接 (特邀调解规定, 在线调解规则): the mediation period of a court referral in calendar
+# days, from the mediator's acceptance; the working days the parties and mediators have.
+REFERRAL_PERIOD_DAYS = {
+    ("delegation", ""): 30,
+    ("entrustment", "ordinary"): 15,
+    ("entrustment", "simple"): 7,
+}
+REFERRAL_CHOOSE_WORKING_DAYS = 2
+REFERRAL_CONTACT_WORKING_DAYS = 3
+REFERRAL_ANSWER_WORKING_DAYS = 3
+JUDICIAL_CONFIRMATION_DAYS = 30
+
+
+def referral_due_on(started_on: datetime.date, kind: str, procedure: str, extra_days: int = 0):
+    """The last day of a referral's mediation: its period, plus extensions and appraisal days."""
+    days = REFERRAL_PERIOD_DAYS[(kind, procedure if kind == "entrustment" else "")]
+    return add_calendar_days(started_on, days + extra_days)
+
+
+def referral_working_days_by(start: datetime.date, days: int) -> datetime.date:
+    """The last day of a period of ``days`` working days after ``start``."""
+    return add_working_days(start, days)
+
+
+def confirmation_apply_by(agreed_on: datetime.date) -> datetime.date:
+    """The last day to apply jointly for judicial confirmation (人民调解法 art 33)."""
+    return add_calendar_days(agreed_on, JUDICIAL_CONFIRMATION_DAYS)

@@ -195,4 +195,9 @@ MEDIATION = {
     "PROGRESS_REPORT_DAYS": 7,
     # Working days a summoned department has to report in, unless staff set another date.
     "SUMMONS_WORKING_DAYS": 3,
+    # Uploads to a court referral: the largest file, and the types allowed (PDF, images,
+    # Office documents, audio), each also checked by its first bytes.
+    "UPLOAD_MAX_BYTES": env.int("MEDIATION_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024),
+    "UPLOAD_TYPES": ".pdf .png .jpg .jpeg .gif .doc .docx .xls .xlsx .ppt .pptx "
+    ".mp3 .wav .ogg .m4a .flac .amr".split(),
 }

@@ -32,6 +32,11 @@ class WorkflowsConfig(AppConfig):
         for diagnosis in (joint, leader, followup, patrol):
             diagnosis.ready()
 
+        # Court referrals (诉调对接).
+        from . import court
+
+        court.ready()
+
         # Police (公调对接) and petition (访调对接) referrals.
         from . import petition, police
 

@@ -120,3 +120,21 @@ class PatrolProcess(Process):
 
     def __str__(self):
         return str(self.round)
+
+
+class ReferralProcess(Process):
+    """One court referral (诉调对接: 委派 or 委托)."""
+
+    referral = models.OneToOneField(
+        "mediation.Referral",
+        verbose_name=_("court referral"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("court referral process")
+        verbose_name_plural = _("court referral processes")
+
+    def __str__(self):
+        return str(self.referral.case)

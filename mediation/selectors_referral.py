@@ -1,0 +1,104 @@
+"""Reads of court referrals (诉调对接): who may act on one, and who sees which."""
+
+from django.db.models import Q, QuerySet
+
+from . import selectors
+from .models import Membership, Role
+from .models.referrals import Referral, ReferralDocument
+
+COURT_ROLES = (Role.COURT_CLERK, Role.JUDGE)
+CENTRE_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
+
+
+def user_is_court_staff(user, referral: Referral) -> bool:
+    """A clerk or judge of the referring court (or of its litigation-mediation centre)."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, role__in=COURT_ROLES, organisation__path__startswith=referral.court.path
+    ).exists()
+
+
+def user_is_centre_staff(user, referral: Referral) -> bool:
+    """Staff or the director of the receiving centre."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, role__in=CENTRE_ROLES, organisation_id=referral.centre_id
+    ).exists()
+
+
+def user_is_proposed_mediator(user, referral: Referral) -> bool:
+    return user.is_authenticated and referral.proposed_mediator_id == user.pk
+
+
+def user_is_mediator(user, referral: Referral) -> bool:
+    return user.is_authenticated and referral.mediator_id == user.pk
+
+
+def user_may_refer(user, court) -> bool:
+    """A court clerk posted at ``court`` may send it a referral."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, role=Role.COURT_CLERK, organisation=court).exists()
+
+
+def referring_courts(user) -> QuerySet:
+    from .models import Organisation
+
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Role.COURT_CLERK
+    ).distinct()
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """The court's own referrals, the centre's queue, and the cases the user may see."""
+    referrals = Referral.objects.select_related("case", "court", "centre", "mediator")
+    if not user.is_authenticated:
+        return referrals.none()
+    if user.is_superuser:
+        return referrals
+    court_paths = list(
+        Membership.objects.filter(user=user, role__in=COURT_ROLES).values_list(
+            "organisation__path", flat=True
+        )
+    )
+    query = Q(case__in=selectors.cases_visible_to(user)) | Q(
+        centre__memberships__user=user, centre__memberships__role__in=CENTRE_ROLES
+    )
+    for path in court_paths:
+        query |= Q(court__path__startswith=path)
+    return referrals.filter(query).distinct()
+
+
+def court_referrals(user) -> QuerySet[Referral]:
+    """The referrals sent by the user's court, newest first, for the court's list page."""
+    paths = list(
+        Membership.objects.filter(user=user, role__in=COURT_ROLES).values_list(
+            "organisation__path", flat=True
+        )
+    )
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(court__path__startswith=path)
+    return Referral.objects.filter(query).select_related("case", "centre", "mediator")
+
+
+def centre_queue(user) -> QuerySet[Referral]:
+    """The referrals received by the centres where the user works."""
+    return Referral.objects.filter(
+        centre__memberships__user=user, centre__memberships__role__in=CENTRE_ROLES
+    ).select_related("case", "court", "mediator")
+
+
+def user_may_see_referral(user, referral: Referral) -> bool:
+    return referrals_visible_to(user).filter(pk=referral.pk).exists()
+
+
+def referral_documents(referral: Referral) -> QuerySet[ReferralDocument]:
+    return referral.documents.select_related("uploaded_by")
+
+
+def answered_mediators(referral: Referral) -> list[int]:
+    """The mediators already asked: they declined, did not answer, or were recused."""
+    return list(referral.answers.values_list("mediator_id", flat=True))

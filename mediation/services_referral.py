@@ -1,0 +1,435 @@
+"""Court referrals (诉调对接): delegation (委派) and entrustment (委托).
+
+The referral's case is reported through ``services.case_report`` (channel COURT), so
+the court types the parties and the claim once. The case stays reported while the
+centre gathers consent and a mediator; when the mediator accepts, the case is accepted
+and dispatched to them, and mediation runs through the case's closed loop.
+"""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import deadlines, selectors, selectors_referral, selectors_roster, services
+from .models import (
+    AuditAction,
+    Case,
+    CaseStatus,
+    Channel,
+    MediatorProfile,
+    MediatorStatus,
+    Membership,
+    Organisation,
+    Role,
+)
+from .models.referrals import (
+    Appraisal,
+    ClockExtension,
+    DocumentKind,
+    MediatorAnswer,
+    Procedure,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+)
+from .services_handling import notify
+from .services_referral_uploads import document_add
+
+# The tier a receiving centre works at, so that the case is dispatched at its level.
+_CENTRE_TIER = {level: tier for tier, level in services.TIER_LEVEL.items()}
+
+
+def _locked(referral: Referral, *allowed: str) -> Referral:
+    locked = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("This step is not possible while the referral is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _audit(referral: Referral, action: str, actor, **data) -> None:
+    services.audit_record(action=action, actor=actor, case=referral.case, **data)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def referral_create(
+    *,
+    actor,
+    court: Organisation,
+    centre: Organisation,
+    kind: str,
+    procedure: str = "",
+    title: str,
+    claim: str,
+    dispute_type: str,
+    parties: Sequence[services.PartyInput],
+    materials: Sequence = (),
+    one_party_application: bool = False,
+    amount=None,
+) -> Referral:
+    """A court clerk sends a dispute to a centre; the case is made from what they typed."""
+    errors = {}
+    if not selectors_referral.user_may_refer(actor, court):
+        errors["court"] = _("Only a clerk of the court may refer its disputes.")
+    if kind not in ReferralKind.values:
+        errors["kind"] = _("Choose delegation or entrustment.")
+    elif kind == ReferralKind.ENTRUSTMENT and procedure not in (
+        Procedure.ORDINARY,
+        Procedure.SIMPLE,
+    ):
+        errors["procedure"] = _("An entrustment names its procedure: ordinary or simple.")
+    elif kind == ReferralKind.DELEGATION:
+        procedure = Procedure.NONE
+    if centre.kind not in _CENTRE_TIER:
+        errors["centre"] = _("Choose a mediation centre.")
+    if not (claim or "").strip():
+        errors["claim"] = _("State the claim.")
+    if not parties:
+        errors["parties"] = _("Name the parties: at least one applicant and one respondent.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = services.case_report(
+            actor=actor,
+            handling_org=centre,
+            title=title,
+            description=claim,
+            dispute_type=dispute_type,
+            channel=Channel.COURT,
+            parties=parties,
+            amount=amount,
+        )
+        referral = Referral.objects.create(
+            case=case,
+            court=court,
+            centre=centre,
+            kind=kind,
+            procedure=procedure,
+            claim=claim.strip(),
+            one_party_application=one_party_application,
+            created_by=actor,
+        )
+        for upload in materials:
+            document_add(referral=referral, upload=upload, kind=DocumentKind.MATERIAL, actor=actor)
+        _audit(referral, AuditAction.REFERRAL_CREATED, actor, court=court.name, kind=kind)
+    return referral
+
+
+def referral_take(*, referral: Referral, actor) -> Referral:
+    """The centre takes the referral up: next, the parties' consent (特邀调解规定 art 11)."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.SUBMITTED)
+        if referral.one_party_application:
+            referral.status = ReferralStatus.CONTACTING
+            referral.contact_by = deadlines.referral_working_days_by(
+                _today(), deadlines.REFERRAL_CONTACT_WORKING_DAYS
+            )
+        else:
+            referral.status = ReferralStatus.CONSENT
+        referral.save(update_fields=["status", "contact_by"])
+        _audit(referral, AuditAction.REFERRAL_TAKEN, actor)
+    return referral
+
+
+def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
+    """The referral goes back to the court with its materials and the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason the referral goes back.")})
+    with transaction.atomic():
+        referral = _locked(referral, *_RETURNABLE)
+        referral.status = ReferralStatus.RETURNED
+        referral.return_reason = reason
+        referral.returned_at = timezone.now()
+        referral.save(update_fields=["status", "return_reason", "returned_at"])
+        if referral.case.status == CaseStatus.REPORTED:
+            services.case_reject(case=referral.case, actor=actor, reason=reason)
+        _audit(referral, AuditAction.REFERRAL_RETURNED, actor, reason=reason)
+        notify(
+            organisation=referral.court,
+            case=referral.case,
+            text=_("Referral %(number)s is back from the centre: %(reason)s")
+            % {"number": referral.case.number, "reason": reason[:200]},
+        )
+    return referral
+
+
+_RETURNABLE = (
+    ReferralStatus.SUBMITTED,
+    ReferralStatus.CONSENT,
+    ReferralStatus.CONTACTING,
+    ReferralStatus.CHOOSING,
+    ReferralStatus.DESIGNATED,
+)
+
+
+def referral_consent(*, referral: Referral, actor, consents: bool, reason: str = "") -> Referral:
+    """Record the parties' consent; a party who refuses sends the referral back (art 17)."""
+    if not consents:
+        return referral_return(
+            referral=referral,
+            actor=actor,
+            reason=reason or _("A party refused mediation (人民调解法 art 17)."),
+        )
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.CONSENT, ReferralStatus.CONTACTING)
+        referral.status = ReferralStatus.CHOOSING
+        referral.choose_by = deadlines.referral_working_days_by(
+            _today(), deadlines.REFERRAL_CHOOSE_WORKING_DAYS
+        )
+        referral.save(update_fields=["status", "choose_by"])
+        _audit(referral, AuditAction.REFERRAL_CONSENTED, actor)
+    return referral
+
+
+def _propose(referral: Referral, mediator, actor, how: str) -> None:
+    referral.proposed_mediator = mediator
+    referral.status = ReferralStatus.DESIGNATED
+    referral.answer_by = deadlines.referral_working_days_by(
+        _today(), deadlines.REFERRAL_ANSWER_WORKING_DAYS
+    )
+    referral.save(update_fields=["proposed_mediator", "status", "answer_by"])
+    _audit(
+        referral, AuditAction.REFERRAL_DESIGNATED, actor, mediator=mediator.get_username(), how=how
+    )
+
+
+def referral_choose(*, referral: Referral, actor, mediator) -> Referral:
+    """The parties' joint choice from the roster, recorded by the centre."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.CHOOSING)
+        on_roster = MediatorProfile.objects.filter(
+            user=mediator, status=MediatorStatus.ACTIVE
+        ).exists()
+        if not on_roster:
+            raise ValidationError({"mediator": _("Choose an active mediator on the roster.")})
+        if selectors.mediator_is_party(case=referral.case, mediator=mediator):
+            raise ValidationError(
+                {"mediator": _("A mediator cannot handle a case to which they are a party.")}
+            )
+        _propose(referral, mediator, actor, "parties")
+    return referral
+
+
+def referral_designate(*, referral: Referral, actor=None) -> Referral:
+    """The rotation designates the next mediator (轮值); none left leaves it to the centre."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.CHOOSING, ReferralStatus.DESIGNATED)
+        referral.status = ReferralStatus.CHOOSING
+        mediator = selectors_roster.rotation_pick(
+            case=referral.case,
+            day=_today(),
+            exclude=selectors_referral.answered_mediators(referral),
+        )
+        if mediator is None:
+            referral.proposed_mediator = None
+            referral.save(update_fields=["status", "proposed_mediator"])
+            notify(
+                organisation=referral.centre,
+                case=referral.case,
+                text=_("No mediator on duty fits referral %(number)s: designate one.")
+                % {"number": referral.case.number},
+            )
+            return referral
+        _propose(referral, mediator, actor, "rotation")
+    return referral
+
+
+def referral_no_answer(*, referral: Referral) -> Referral:
+    """The designated mediator let the answer period pass: noted, the rotation moves on."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.DESIGNATED)
+        MediatorAnswer.objects.create(
+            referral=referral, mediator=referral.proposed_mediator, accepted=None
+        )
+        referral.proposed_mediator = None
+        referral.status = ReferralStatus.CHOOSING
+        referral.save(update_fields=["proposed_mediator", "status"])
+        _audit(referral, AuditAction.REFERRAL_ANSWERED, None, answer="none")
+    return referral
+
+
+def referral_answer(
+    *, referral: Referral, actor, accept: bool, reason: str = "", conflict: str = "", consent=None
+) -> Referral:
+    """The designated mediator accepts or declines, declaring any conflict (回避).
+
+    A declared conflict blocks the acceptance unless both parties' written consent to
+    keep the mediator is uploaded. Acceptance starts the clock and dispatches the case.
+    """
+    reason, conflict = (reason or "").strip(), (conflict or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": _("Give the reason you decline.")})
+    if accept and conflict and consent is None:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "A declared conflict keeps you off this case unless both parties "
+                    "consent in writing: upload their consent, or decline."
+                )
+            }
+        )
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.DESIGNATED)
+        if referral.proposed_mediator_id != actor.pk:
+            raise ValidationError(_("Only the designated mediator answers."))
+        document = None
+        if consent is not None:
+            document = document_add(
+                referral=referral, upload=consent, kind=DocumentKind.CONSENT, actor=actor
+            )
+        MediatorAnswer.objects.create(
+            referral=referral,
+            mediator=actor,
+            accepted=accept,
+            reason=reason,
+            conflict=conflict,
+            consent=document,
+        )
+        _audit(referral, AuditAction.REFERRAL_ANSWERED, actor, accepted=accept, conflict=conflict)
+        if not accept:
+            referral.proposed_mediator = None
+            referral.status = ReferralStatus.CHOOSING
+            referral.save(update_fields=["proposed_mediator", "status"])
+            return referral
+        _start_mediation(referral, actor)
+    return referral
+
+
+def _start_mediation(referral: Referral, mediator) -> None:
+    """The clock starts, and the case is accepted at the centre's level (受理)."""
+    if referral.case.status == CaseStatus.REPORTED:
+        services.case_accept(
+            case=referral.case, actor=mediator, tier=_CENTRE_TIER[referral.centre.kind]
+        )
+    referral.mediator = mediator
+    referral.status = ReferralStatus.MEDIATING
+    referral.clock_started_on = _today()
+    referral.save(update_fields=["mediator", "status", "clock_started_on"])
+    _reclock(referral)
+
+
+def referral_dispatch(*, referral: Referral) -> Case:
+    """Dispatch the accepted case to the mediator who accepted, at the receiving centre."""
+    referral = Referral.objects.select_related("case", "centre").get(pk=referral.pk)
+    case = services.case_dispatch(
+        case=referral.case,
+        actor=referral.mediator,
+        organisation=referral.centre,
+        mediator=referral.mediator,
+    )
+    Case.objects.filter(pk=case.pk).update(due_at=referral.due_on)
+    return case
+
+
+def _appraisal_days(referral: Referral) -> int:
+    today = _today()
+    return sum(((a.ended_on or today) - a.started_on).days for a in referral.appraisals.all())
+
+
+def _reclock(referral: Referral) -> None:
+    """Recompute the due day: period + extensions + appraisal days; the case follows."""
+    extra = sum(referral.extensions.values_list("days", flat=True)) + _appraisal_days(referral)
+    referral.due_on = deadlines.referral_due_on(
+        referral.clock_started_on, referral.kind, referral.procedure, extra
+    )
+    referral.overdue_escalated_at = None
+    referral.save(update_fields=["due_on", "overdue_escalated_at"])
+    Case.objects.filter(pk=referral.case_id).update(due_at=referral.due_on)
+
+
+def referral_extend(
+    *,
+    referral: Referral,
+    actor,
+    days: int,
+    reason: str,
+    applicant_consents: bool,
+    respondent_consents: bool,
+) -> Referral:
+    """Extend the period: only with both parties' agreement, each extension recorded."""
+    errors = {}
+    if not (applicant_consents and respondent_consents):
+        errors["applicant_consents"] = _(
+            "The period is extended only when both parties agree; record both consents."
+        )
+    if not days or days < 1:
+        errors["days"] = _("Extend by at least one day.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING)
+        ClockExtension.objects.create(
+            referral=referral, days=days, reason=reason.strip(), recorded_by=actor
+        )
+        _reclock(referral)
+        _audit(referral, AuditAction.REFERRAL_EXTENDED, actor, days=days, due=str(referral.due_on))
+    return referral
+
+
+def referral_appraisal_start(*, referral: Referral, actor, subject: str) -> Appraisal:
+    """An appraisal (鉴定) begins: the clock stops until it ends."""
+    if not (subject or "").strip():
+        raise ValidationError({"subject": _("Say what is appraised.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING)
+        if referral.appraisals.filter(ended_on__isnull=True).exists():
+            raise ValidationError(_("An appraisal is already under way."))
+        appraisal = Appraisal.objects.create(
+            referral=referral, subject=subject.strip(), started_on=_today()
+        )
+        _audit(referral, AuditAction.REFERRAL_APPRAISAL, actor, started=str(_today()))
+    return appraisal
+
+
+def referral_appraisal_end(*, referral: Referral, actor) -> Referral:
+    """The appraisal is back: the clock runs on, its days added to the period."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING)
+        updated = referral.appraisals.filter(ended_on__isnull=True).update(ended_on=_today())
+        if not updated:
+            raise ValidationError(_("No appraisal is under way."))
+        _reclock(referral)
+        _audit(referral, AuditAction.REFERRAL_APPRAISAL, actor, ended=str(_today()))
+    return referral
+
+
+def referral_overdue(*, referral: Referral) -> bool:
+    """The period has run out: alert the centre's director once; the court sees it overdue.
+
+    Returns False when the period moved (an extension or an appraisal) before it ran out.
+    """
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING, ReferralStatus.SUSPENDED)
+        if referral.appraisals.filter(ended_on__isnull=True).exists():
+            return False
+        if referral.due_on is None or referral.due_on >= _today():
+            return False
+        if referral.overdue_escalated_at is None:
+            referral.overdue_escalated_at = timezone.now()
+            referral.save(update_fields=["overdue_escalated_at"])
+            _audit(referral, AuditAction.REFERRAL_OVERDUE, None, due=str(referral.due_on))
+            text = _("Court referral %(number)s is overdue: its period ended on %(due)s.") % {
+                "number": referral.case.number,
+                "due": referral.due_on,
+            }
+            directors = Membership.objects.filter(
+                organisation=referral.centre, role=Role.CENTRE_DIRECTOR
+            ).select_related("user")
+            for membership in directors:
+                notify(user=membership.user, case=referral.case, text=text)
+    return True
+
+
+from .services_referral_end import *  # noqa: E402, F403

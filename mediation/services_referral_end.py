@@ -1,0 +1,200 @@
+"""How a court referral ends: recusal and sham mediation on the way, then success
+(judicial confirmation) or failure (termination and undisputed facts), and the
+court's registration of a returned referral (调解转立案)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import deadlines, selectors, services
+from .models import AuditAction, Case, Outcome
+from .models.referrals import CourtDecision, Referral, ReferralStatus
+from .services_handling import notify
+
+
+def _locked(referral: Referral, *allowed: str) -> Referral:
+    locked = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("This step is not possible while the referral is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _audit(referral: Referral, action: str, actor, **data) -> None:
+    services.audit_record(action=action, actor=actor, case=referral.case, **data)
+
+
+def referral_recuse(*, referral: Referral, actor, reason: str) -> Referral:
+    """The mediator withdraws (回避), or a party asks for another: the mediator loses the
+    case at once, and the centre's queue shows it for a new designation."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the recusal.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING, ReferralStatus.SUSPENDED)
+        recused = referral.mediator
+        referral.mediator = None
+        referral.save(update_fields=["mediator"])
+        Case.objects.filter(pk=referral.case_id).update(mediator=None)
+        _audit(
+            referral,
+            AuditAction.REFERRAL_RECUSED,
+            actor,
+            mediator=recused.get_username() if recused else "",
+            reason=reason,
+        )
+        notify(
+            organisation=referral.centre,
+            case=referral.case,
+            text=_("The mediator of referral %(number)s is recused: designate another.")
+            % {"number": referral.case.number},
+        )
+    return referral
+
+
+def referral_flag_sham(*, referral: Referral, actor, note: str) -> Referral:
+    """The mediator suspects sham mediation (虚假调解): mediation stops, the court is told."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what suggests a sham mediation.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING)
+        if referral.mediator_id != actor.pk:
+            raise ValidationError(_("Only the case's mediator flags a sham mediation."))
+        referral.status = ReferralStatus.SUSPENDED
+        referral.sham_note = note
+        referral.save(update_fields=["status", "sham_note"])
+        _audit(referral, AuditAction.REFERRAL_SHAM, actor, note=note)
+        notify(
+            organisation=referral.court,
+            case=referral.case,
+            text=_("Mediation of referral %(number)s is suspended: suspected sham mediation.")
+            % {"number": referral.case.number},
+        )
+    return referral
+
+
+def referral_outcome(*, referral: Referral) -> Referral:
+    """The case loop recorded the outcome: the referral is agreed or failed."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.MEDIATING)
+        case = referral.case
+        outcome_event = selectors.case_latest_outcome(case)
+        if case.outcome == Outcome.AGREEMENT:
+            referral.status = ReferralStatus.AGREED
+            referral.agreed_on = timezone.localdate()
+        elif case.outcome == Outcome.TERMINATED:
+            referral.status = ReferralStatus.FAILED
+            referral.termination_reasons = (outcome_event.data or {}).get("reasons", "")
+        else:
+            raise ValidationError(_("The case has no outcome yet."))
+        referral.save(update_fields=["status", "agreed_on", "termination_reasons"])
+        _audit(referral, AuditAction.REFERRAL_OUTCOME, None, outcome=case.outcome)
+    return referral
+
+
+def referral_confirmation_apply(*, referral: Referral, actor, applied_on: datetime.date):
+    """Both parties apply together for judicial confirmation, within 30 days (art 33)."""
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.AGREED)
+        last = deadlines.confirmation_apply_by(referral.agreed_on)
+        if applied_on is None or applied_on < referral.agreed_on or applied_on > last:
+            raise ValidationError(
+                {
+                    "applied_on": _(
+                        "The joint application is made between the agreement and %(last)s."
+                    )
+                    % {"last": last}
+                }
+            )
+        referral.confirmation_applied_on = applied_on
+        referral.save(update_fields=["confirmation_applied_on"])
+        _audit(referral, AuditAction.REFERRAL_CONFIRMATION, actor, applied_on=str(applied_on))
+        notify(
+            organisation=referral.court,
+            case=referral.case,
+            text=_("The parties of referral %(number)s apply for judicial confirmation.")
+            % {"number": referral.case.number},
+        )
+    return referral
+
+
+def referral_court_decide(*, referral: Referral, actor, decision: str) -> Referral:
+    """The court records its decision on the application: accepted, confirmed, rejected."""
+    if decision not in (CourtDecision.ACCEPTED, CourtDecision.CONFIRMED, CourtDecision.REJECTED):
+        raise ValidationError({"decision": _("Choose the court's decision.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.AGREED)
+        if referral.confirmation_applied_on is None:
+            raise ValidationError(_("No application for judicial confirmation was made."))
+        referral.court_decision = decision
+        referral.court_decided_at = timezone.now()
+        referral.save(update_fields=["court_decision", "court_decided_at"])
+        _audit(referral, AuditAction.REFERRAL_CONFIRMATION, actor, decision=decision)
+    return referral
+
+
+def referral_failure_records(
+    *, referral: Referral, actor, undisputed_facts: str, cost_conduct: str = ""
+) -> Referral:
+    """The termination record and the undisputed facts (在线调解规则 arts 21–22); the
+    referral goes back to the court with all its materials."""
+    if not (undisputed_facts or "").strip():
+        raise ValidationError(
+            {"undisputed_facts": _("List the facts the parties do not dispute, or say none.")}
+        )
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.FAILED)
+        referral.undisputed_facts = undisputed_facts.strip()
+        referral.cost_conduct = (cost_conduct or "").strip()
+        referral.status = ReferralStatus.RETURNED
+        referral.returned_at = timezone.now()
+        referral.return_reason = referral.termination_reasons
+        referral.save(
+            update_fields=[
+                "undisputed_facts",
+                "cost_conduct",
+                "status",
+                "returned_at",
+                "return_reason",
+            ]
+        )
+        _audit(referral, AuditAction.REFERRAL_RETURNED, actor, reason=referral.return_reason)
+        notify(
+            organisation=referral.court,
+            case=referral.case,
+            text=_("Mediation of referral %(number)s failed; the materials are back.")
+            % {"number": referral.case.number},
+        )
+    return referral
+
+
+def referral_register(*, referral: Referral, actor, court_case_number: str) -> Referral:
+    """The court registers the returned dispute (立案) and records its own case number."""
+    number = (court_case_number or "").strip()
+    if not number:
+        raise ValidationError({"court_case_number": _("Enter the court's case number.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.RETURNED)
+        referral.court_case_number = number
+        referral.status = ReferralStatus.REGISTERED
+        referral.registered_at = timezone.now()
+        referral.save(update_fields=["court_case_number", "status", "registered_at"])
+        _audit(referral, AuditAction.REFERRAL_REGISTERED, actor, number=number)
+    return referral
+
+
+__all__ = [
+    "referral_confirmation_apply",
+    "referral_court_decide",
+    "referral_failure_records",
+    "referral_flag_sham",
+    "referral_outcome",
+    "referral_recuse",
+    "referral_register",
+]

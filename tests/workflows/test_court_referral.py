@@ -1,0 +1,487 @@
+"""Court delegation (委派) and entrustment (委托), worked through the pages by each role."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from mediation import selectors
+from mediation.models import AuditAction, CaseStatus, Channel, Notification
+from mediation.models.referrals import CourtDecision, ReferralStatus
+from workflows.timers import fire_flow_timers
+
+from .helpers import open_task as open_loop_task
+from .helpers import task_url
+from .helpers_court import (
+    has_open,
+    last_referral,
+    make_court,
+    mediate,
+    on_duty,
+    open_task,
+    pdf,
+    perform,
+    refer,
+    take_and_consent,
+    to_mediation,
+)
+
+pytestmark = pytest.mark.django_db
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+START = datetime.datetime(2026, 9, 1, 10, 0, tzinfo=TZ)  # a Tuesday
+
+
+def at(day: str, hour: int = 10):
+    return time_machine.travel(
+        datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ), tick=False
+    )
+
+
+@pytest.fixture
+def court(district):
+    return make_court(district)
+
+
+@pytest.fixture
+def duty(court):
+    on_duty(court, START.date(), 60)
+    return court
+
+
+def test_delegation_agreement_end_to_end_with_judicial_confirmation(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        response = refer(client, court)
+        assert response.status_code == 302
+        referral = last_referral()
+        case = referral.case
+        # The court typed it once; the case has its number, its parties and the claim.
+        assert case.channel == Channel.COURT and case.number
+        assert case.parties.count() == 2 and referral.documents.count() == 1
+        # The centre sees it in its queue; the court on its own list.
+        client.force_login(court.centre_staff)
+        assert case.number in client.get(reverse("referrals:list")).content.decode()
+        client.force_login(court.clerk)
+        assert case.number in client.get(reverse("referrals:list")).content.decode()
+
+        mediator = to_mediation(client, court, referral)
+        assert referral.status == ReferralStatus.MEDIATING and referral.mediator == mediator
+        case.refresh_from_db()
+        assert case.status == CaseStatus.DISPATCHED and case.mediator == mediator
+        assert case.due_at == referral.due_on
+
+        response = mediate(client, mediator, case, "agreement")
+        assert response.status_code == 302
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.AGREED
+        assert referral.agreed_on == datetime.date(2026, 9, 1)
+
+        perform(
+            client,
+            court.centre_staff,
+            referral,
+            "apply",
+            {"applies": "1", "applied_on": "2026-09-01"},
+        )
+        # The court records accepted, then confirmed, on its own referral.
+        perform(client, court.judge, referral, "court_decides", {"decision": "accepted"})
+        perform(client, court.judge, referral, "court_decides", {"decision": "confirmed"})
+        referral.refresh_from_db()
+        assert referral.court_decision == CourtDecision.CONFIRMED
+        assert referral.process.status == "DONE"
+        client.force_login(court.clerk)
+        page = client.get(reverse("referrals:list")).content.decode()
+        assert str(CourtDecision.CONFIRMED.label) in page
+        # The loop goes on to verification by the centre as for any case.
+        assert open_loop_task(case, "verify")
+
+
+def test_delegation_failure_end_to_end_court_registers_with_its_number(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        case = referral.case
+        mediator = to_mediation(client, court, referral)
+        mediate(
+            client,
+            mediator,
+            case,
+            "terminated",
+            reasons="被申请人拒不到场",
+            other_routes="可向人民法院起诉",
+        )
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.FAILED
+        assert referral.termination_reasons == "被申请人拒不到场"
+
+        response = perform(
+            client,
+            mediator,
+            referral,
+            "failure",
+            {"undisputed_facts": "借款五万元属实", "cost_conduct": "被申请人多次爽约"},
+        )
+        assert response.status_code == 302
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.RETURNED
+        assert referral.undisputed_facts == "借款五万元属实"
+        assert Notification.objects.filter(organisation=court.court, case=case).exists()
+
+        perform(
+            client,
+            court.clerk,
+            referral,
+            "register",
+            {"court_case_number": "（2026）经开民初123号"},
+        )
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.REGISTERED
+        assert referral.court_case_number == "（2026）经开民初123号"
+
+
+def test_referral_without_parties_or_claim_is_rejected(client, court):
+    response = refer(client, court, claim="", applicant_name="", respondent_name="")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["claim"] and errors["__all__"]  # the claim, and the parties
+    assert last_referral() is None
+
+
+def test_upload_too_large_or_wrong_type_is_rejected(client, court, settings):
+    settings.MEDIATION = {**settings.MEDIATION, "UPLOAD_MAX_BYTES": 64}
+    response = refer(client, court, materials=[pdf(body=PDF_BIG)])
+    assert response.status_code == 200 and last_referral() is None
+    settings.MEDIATION = {**settings.MEDIATION, "UPLOAD_MAX_BYTES": 1024 * 1024}
+    response = refer(client, court, materials=[pdf("virus.exe", b"MZ\x90\x00")])
+    assert response.status_code == 200 and last_referral() is None
+    # A name that says PDF is not enough: the first bytes must say so too.
+    response = refer(client, court, materials=[pdf("fake.pdf", b"MZ\x90\x00 not a pdf")])
+    assert response.status_code == 200 and last_referral() is None
+    response = refer(client, court)
+    assert response.status_code == 302 and last_referral() is not None
+
+
+PDF_BIG = b"%PDF-1.4\n" + b"0" * 200
+
+
+def test_uploads_are_downloaded_only_by_those_who_may_see_the_referral(client, court, district):
+    refer(client, court)
+    document = last_referral().documents.get()
+    url = reverse("referrals:download", args=[document.pk])
+    client.force_login(court.clerk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(district.grid_worker)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code in (302, 404)
+
+
+def test_centre_returns_the_referral_with_a_reason(client, court):
+    refer(client, court)
+    referral = last_referral()
+    response = perform(client, court.centre_staff, referral, "decide", {"decision": "return"})
+    assert response.status_code == 200  # a return needs its reason
+    response = perform(
+        client,
+        court.centre_staff,
+        referral,
+        "decide",
+        {"decision": "return", "reason": "不属受理范围"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RETURNED
+    assert referral.case.status == CaseStatus.REJECTED
+    assert not open_loop_task_exists(referral.case, "review")
+    assert has_open(referral, "register")
+
+
+def open_loop_task_exists(case, name):
+    try:
+        open_loop_task(case, name)
+    except Exception:
+        return False
+    return True
+
+
+def test_party_refusal_ends_mediation_and_returns_to_court_art17(client, court):
+    refer(client, court)
+    referral = last_referral()
+    perform(client, court.centre_staff, referral, "decide", {"decision": "take"})
+    perform(
+        client,
+        court.centre_staff,
+        referral,
+        "consent",
+        {"consents": "0", "reason": "被申请人拒绝调解"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RETURNED
+    assert has_open(referral, "register")
+    perform(client, court.clerk, referral, "register", {"court_case_number": "（2026）经开民初1号"})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REGISTERED
+
+
+def test_one_party_application_other_party_contacted_within_3_working_days_art15(client, court):
+    # Tuesday 29 September: 30 Sep is a working day, 1–7 Oct National Day, then 8 and 9 Oct.
+    with at("2026-09-29"):
+        refer(client, court, one_party_application="on")
+        referral = last_referral()
+        perform(client, court.centre_staff, referral, "decide", {"decision": "take"})
+        referral.refresh_from_db()
+        assert referral.contact_by == datetime.date(2026, 10, 9)
+    with at("2026-10-09", 23):
+        fire_flow_timers()
+        assert has_open(referral, "contact")
+    with at("2026-10-10", 0):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RETURNED
+    assert has_open(referral, "register")
+
+
+def test_parties_choose_within_2_working_days_else_rotation_designates_art12(client, court):
+    on_duty(court, datetime.date(2026, 9, 25), 20)
+    with at("2026-09-29"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        referral.refresh_from_db()
+        # 30 Sep, then the holiday, then 8 Oct.
+        assert referral.choose_by == datetime.date(2026, 10, 8)
+    with at("2026-10-08", 23):
+        fire_flow_timers()
+        assert has_open(referral, "choose")
+    with at("2026-10-09", 0):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DESIGNATED
+    assert referral.proposed_mediator == court.mediators[0]  # lightest load, joined first
+    assert has_open(referral, "answer")
+
+
+def test_parties_joint_choice_goes_to_that_mediator(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        chosen = court.mediators[2]
+        perform(client, court.centre_staff, referral, "choose", {"mediator": chosen.pk})
+        referral.refresh_from_db()
+        assert referral.proposed_mediator == chosen
+        # Nobody else may answer for the chosen mediator.
+        client.force_login(court.mediators[0])
+        assert client.post(task_url(open_task(referral, "answer"), "assign")).status_code == 403
+
+
+def test_designated_mediator_silent_for_3_working_days_next_in_rotation_art12(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        perform(client, court.centre_staff, referral, "choose", {"mediator": ""})
+        referral.refresh_from_db()
+        first = referral.proposed_mediator
+        assert referral.answer_by == datetime.date(2026, 9, 4)
+    with at("2026-09-05", 0):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.proposed_mediator not in (None, first)
+    assert referral.answers.get(mediator=first).accepted is None
+
+
+def test_mediator_declines_with_reason_and_next_in_rotation_is_asked_art12(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        perform(client, court.centre_staff, referral, "choose", {"mediator": ""})
+        referral.refresh_from_db()
+        first = referral.proposed_mediator
+        response = perform(client, first, referral, "answer", {"accept": "0"})
+        assert response.status_code == 200  # a decline gives its reason
+        perform(client, first, referral, "answer", {"accept": "0", "reason": "近期出差"})
+        referral.refresh_from_db()
+        assert referral.proposed_mediator not in (None, first)
+
+
+def test_conflicted_mediator_cannot_accept_without_both_parties_written_consent(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        perform(client, court.centre_staff, referral, "choose", {"mediator": ""})
+        referral.refresh_from_db()
+        mediator = referral.proposed_mediator
+        declared = {"accept": "1", "conflict": "与申请人系表兄弟"}
+        response = perform(client, mediator, referral, "answer", declared)
+        assert response.status_code == 200 and "consent" in response.context["form"].errors
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.DESIGNATED and referral.mediator is None
+        response = perform(
+            client, mediator, referral, "answer", {**declared, "consent": pdf("双方同意书.pdf")}
+        )
+        referral.refresh_from_db()
+        assert referral.mediator == mediator
+        assert referral.answers.get(accepted=True).consent is not None
+
+
+def test_recused_mediator_loses_access_at_once(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        assert selectors.cases_visible_to(mediator).filter(pk=referral.case_id).exists()
+        client.force_login(court.centre_staff)
+        client.post(
+            reverse("referrals:action", args=[referral.pk, "recuse"]), {"note": "当事人申请更换"}
+        )
+        assert not selectors.cases_visible_to(mediator).filter(pk=referral.case_id).exists()
+        client.force_login(mediator)
+        assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+
+
+def test_delegation_clock_is_30_days_and_ends_after_national_day_holiday(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        to_mediation(client, court, referral)
+    # 1 September + 30 days is 1 October, National Day: the period ends on 8 October.
+    assert referral.clock_started_on == datetime.date(2026, 9, 1)
+    assert referral.due_on == datetime.date(2026, 10, 8)
+
+
+@pytest.mark.parametrize(
+    ("procedure", "due"), [("ordinary", datetime.date(2026, 9, 16)), ("simple", "2026-09-08")]
+)
+def test_entrustment_clock_15_days_ordinary_7_days_simple(client, duty, procedure, due):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court, kind="entrustment", procedure=procedure)
+        referral = last_referral()
+        to_mediation(client, court, referral)
+    assert str(referral.due_on) == str(due)
+
+
+def test_entrustment_without_procedure_is_rejected(client, court):
+    response = refer(client, court, kind="entrustment", procedure="")
+    assert response.status_code == 200 and "procedure" in response.context["form"].errors
+
+
+def test_extension_refused_without_both_parties_consent_and_recorded_with_it(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        url = reverse("referrals:action", args=[referral.pk, "extend"])
+        client.force_login(mediator)
+        response = client.post(
+            url, {"days": 10, "reason": "需补充证据", "applicant_consents": "on"}
+        )
+        assert response.status_code == 200
+        referral.refresh_from_db()
+        assert referral.due_on == datetime.date(2026, 10, 8) and not referral.extensions.exists()
+        both = {"applicant_consents": "on", "respondent_consents": "on"}
+        client.post(url, {"days": 10, "reason": "需补充证据", **both})
+        referral.refresh_from_db()
+        # 1 September + 40 days is Sunday 11 October: the period ends on Monday 12 October.
+        assert referral.extensions.count() == 1
+        assert referral.due_on == datetime.date(2026, 10, 12)
+
+
+def test_appraisal_time_does_not_count_against_the_clock(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        client.force_login(mediator)
+        client.post(
+            reverse("referrals:action", args=[referral.pk, "appraisal_start"]), {"subject": "笔迹"}
+        )
+    with at("2026-10-09"):
+        # The old end has passed, but the appraisal stops the clock: no alert.
+        fire_flow_timers()
+        assert not Notification.objects.filter(user=court.director).exists()
+    with at("2026-10-11"):
+        client.force_login(mediator)
+        client.post(reverse("referrals:action", args=[referral.pk, "appraisal_end"]), {})
+    referral.refresh_from_db()
+    # 40 appraisal days added: 1 September + 70 days is 10 November.
+    assert referral.due_on == datetime.date(2026, 11, 10)
+
+
+def test_overdue_referral_is_escalated_to_director_and_shown_to_court_as_overdue(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        to_mediation(client, court, referral)
+    with at("2026-10-08", 23):
+        fire_flow_timers()
+        assert not Notification.objects.filter(user=court.director).exists()
+    with at("2026-10-09", 0):
+        fire_flow_timers()
+        assert Notification.objects.filter(user=court.director, case=referral.case).exists()
+        referral.refresh_from_db()
+        assert referral.is_overdue
+        client.force_login(court.clerk)
+        assert "mp-overdue" in client.get(reverse("referrals:list")).content.decode()
+        assert referral.case.events.filter(action=AuditAction.REFERRAL_OVERDUE).count() == 1
+
+
+def test_judicial_confirmation_applied_for_within_30_days_art33(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        mediate(client, mediator, referral.case, "agreement")
+        response = perform(
+            client, mediator, referral, "apply", {"applies": "1", "applied_on": "2026-10-20"}
+        )
+        assert response.status_code == 200  # past 1 October + holiday → 8 October
+        referral.refresh_from_db()
+        assert referral.confirmation_applied_on is None
+    # Nobody applies: the window closes and the referral ends as agreed.
+    with at("2026-10-09", 0):
+        fire_flow_timers()
+    assert referral.process.status == "DONE"
+    assert not has_open(referral, "court_decides")
+
+
+def test_sham_mediation_flag_suspends_and_tells_the_court(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        client.force_login(court.centre_staff)
+        url = reverse("referrals:action", args=[referral.pk, "sham"])
+        assert client.post(url, {"note": "x"}).status_code == 403
+        client.force_login(mediator)
+        client.post(url, {"note": "双方串通虚构债务"})
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.SUSPENDED
+        assert Notification.objects.filter(organisation=court.court, case=referral.case).exists()
+
+
+def test_only_the_centre_takes_up_a_referral(client, court, district):
+    refer(client, court)
+    referral = last_referral()
+    client.force_login(court.clerk)
+    assert client.post(task_url(open_task(referral, "decide"), "assign")).status_code == 403
+    client.force_login(district.street_staff)
+    assert client.post(task_url(open_task(referral, "decide"), "assign")).status_code == 403
