@@ -25,14 +25,20 @@ from mediation.models import (
     CaseStatus,
     Channel,
     DisputeType,
+    MediatorProfile,
+    MediatorStatus,
     Organisation,
     OrgKind,
     PartyRole,
     PersonKind,
     SpecialGroup,
 )
+from mediation.models.handoffs import PetitionReferral, PoliceReferral
+from mediation.models.sessions import MediationSession, NoticeChannel, RightsItem
 from mediation.services_joint import joint_report_in
 from mediation.services_leader import leader_plan_approve, leader_plan_draft
+from mediation.services_roster import duty_shift_set
+from mediation.services_sessions import rights_notice_record, session_schedule
 
 from .driving import open_task, task_perform
 from .flows import CaseLoopFlow
@@ -40,6 +46,8 @@ from .followup import FollowUpFlow
 from .joint import JointConsultationFlow, start_joint_consultation
 from .leader import LeaderCaseFlow, start_leader_case
 from .patrol import set_patrol_schedule, start_ad_hoc_round
+from .petition import transfer_petition
+from .police import refer_110_call
 from .timers import fire_flow_timers
 
 _NAMESPACE = uuid.UUID("6f1d3c52-6a53-4d1e-9a77-1f0c2b9e5d10")
@@ -415,6 +423,79 @@ def _patrols(people: _People, street: Organisation) -> None:
         start_ad_hoc_round(community=first, actor=people.committee)
 
 
+def _roster_and_handoffs(people: _People) -> None:
+    """The roster's duty rotation for two weeks, a 110 referral awaiting the centre, a
+    transferred petition, and the rights notice and first session of a case in mediation."""
+    today = timezone.localdate()
+    profiles = MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE).order_by("pk")
+    for offset in range(14):
+        day = today + datetime.timedelta(days=offset)
+        # Each mediator takes two days of every three.
+        for index, profile in enumerate(profiles):
+            if (index + offset) % 3:
+                duty_shift_set(actor=people.centre, mediator=profile.user, day=day)
+
+    street = Organisation.objects.get(code="jk-th")
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["police", "petition"])
+    }
+    if "police" in users and not PoliceReferral.objects.exists():
+        officer = users["police"]
+        refer_110_call(
+            officer=officer,
+            station=Organisation.objects.get(
+                memberships__user=officer, kind=OrgKind.POLICE_STATION
+            ),
+            centre=street,
+            title="邻里噪音引发口角",
+            account="报警人称楼上住户深夜播放音乐，双方在楼道发生口角，无人受伤，民警到场后劝离。",
+            dispute_type=DisputeType.NEIGHBOUR,
+            location="新园社区8栋2单元",
+            incident_at=timezone.now() - datetime.timedelta(hours=3),
+            parties=[
+                services.PartyInput(role=PartyRole.APPLICANT, person=_person("唐晓东")),
+                services.PartyInput(role=PartyRole.RESPONDENT, person=_person("韩雪梅")),
+            ],
+        )
+    if "petition" in users and not PetitionReferral.objects.exists():
+        staff = users["petition"]
+        transfer_petition(
+            staff=staff,
+            bureau=Organisation.objects.get(memberships__user=staff, kind=OrgKind.PETITION_BUREAU),
+            centre=street,
+            petition_number="经开信〔2026〕第0318号",
+            registered_on=today - datetime.timedelta(days=5),
+            title="小区公共收益分配纠纷",
+            description="业主反映物业公司多年未公开电梯广告等公共收益，要求公开并分配，多次信访。",
+            dispute_type=DisputeType.PROPERTY_MANAGEMENT,
+            parties=[
+                services.PartyInput(role=PartyRole.APPLICANT, person=_person("曹建华")),
+                services.PartyInput(role=PartyRole.RESPONDENT, person=_person("悦居物业服务中心")),
+            ],
+            consent=True,
+            consented_by="申请人曹建华当面同意，物业公司负责人电话同意",
+        )
+
+    case = Case.objects.filter(intake_token=_token("mediating")).first()
+    if case is not None and not MediationSession.objects.filter(case=case).exists():
+        handler = case.mediator or people.street
+        parties = list(case.parties.all())
+        rights_notice_record(
+            case=case,
+            actor=handler,
+            parties=parties,
+            items=list(RightsItem.values),
+            channel=NoticeChannel.IN_PERSON,
+        )
+        session_schedule(
+            case=case,
+            actor=handler,
+            scheduled_at=timezone.now() + datetime.timedelta(days=2, hours=1),
+            place="太湖街道调处中心第二调解室",
+            notices={party.pk: NoticeChannel.PHONE for party in parties},
+        )
+
+
 def seed_flows(*, stdout=None) -> int:
     """Make the demo's flow scenarios that are missing; returns how many were made."""
     people = _People()
@@ -433,6 +514,7 @@ def seed_flows(*, stdout=None) -> int:
         _visit_falls_due(visit)
     fire_flow_timers()
     _patrols(people, street)
+    _roster_and_handoffs(people)
     started = _loop_for_reported()
     if stdout is not None:
         stdout.write(

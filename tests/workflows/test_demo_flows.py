@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from mediation.models import Case, Notification
+from mediation.models.handoffs import PetitionReferral, PoliceReferral
+from mediation.models.roster import DutyShift
+from mediation.models.sessions import MediationSession, RightsNotice
 from workflows.flows import CaseLoopFlow
 from workflows.models import (
     CaseProcess,
@@ -50,6 +54,10 @@ def test_demo_has_a_case_in_each_flow_in_varied_states():
     # A leader case awaits approval, another its progress report.
     assert LeaderProcess.objects.filter(leader_case__plan_approved_at__isnull=True).exists()
     assert LeaderProcess.objects.filter(leader_case__plan_approved_at__isnull=False).exists()
+    # The roster has a duty rotation, and the handoffs and sessions have one of each.
+    assert DutyShift.objects.filter(day=timezone.localdate()).exists()
+    assert PoliceReferral.objects.exists() and PetitionReferral.objects.exists()
+    assert MediationSession.objects.exists() and RightsNotice.objects.exists()
 
 
 def test_seeding_the_flows_twice_adds_nothing():
