@@ -33,7 +33,7 @@ from mediation.models import Case, CaseStatus, Membership
 from mediation.models.referrals import CourtDecision, Referral, ReferralStatus
 
 from . import court_views as views
-from .flows import CaseLoopFlow
+from .flows import CaseLoopFlow, register_hold
 from .models import ReferralProcess
 from .open_tasks import open_task_entry, open_tasks_of
 from .record_tasks import RecordTask
@@ -305,8 +305,23 @@ def case_referral_tasks(case: Case, user) -> list:
     return [open_task_entry(task, user) for task in open_tasks_of(processes)]
 
 
+# Until the mediator accepts, the referral takes the loop's review and dispatch itself.
+SETTLING = (
+    ReferralStatus.SUBMITTED,
+    ReferralStatus.CONSENT,
+    ReferralStatus.CONTACTING,
+    ReferralStatus.CHOOSING,
+    ReferralStatus.DESIGNATED,
+)
+
+
+def referral_settling(case: Case) -> bool:
+    return Referral.objects.filter(case=case, status__in=SETTLING).exists()
+
+
 def ready() -> None:
     """Register the flow's pages, the referral pages, and the wait on the case loop."""
+    register_hold(referral_settling)
     task_finished.connect(
         resume_after_outcome, sender=CaseLoopFlow, dispatch_uid="workflows.court.resume"
     )

@@ -79,6 +79,25 @@ class LoopTask(CaseTask):
         return on_timeout(self, delay, then, interrupting=interrupting, title=title)
 
 
+# Flows that take the loop's first steps themselves while they hold a case (a court
+# referral settling consent and the mediator) register ``is_held(case) -> bool``; the
+# loop's review and dispatch are then theirs, not the centre's queue's.
+_HOLDS: list = []
+
+
+def register_hold(is_held) -> None:
+    if is_held not in _HOLDS:
+        _HOLDS.append(is_held)
+
+
+def held(case: Case) -> bool:
+    return any(is_held(case) for is_held in _HOLDS)
+
+
+def may_manage_unheld(user, case: Case) -> bool:
+    return selectors.user_may_manage_case(user, case) and not held(case)
+
+
 def may_verify(user, case: Case) -> bool:
     """Centre staff who did not record the outcome: separation of duties."""
     if not selectors.user_may_manage_case(user, case):
@@ -105,7 +124,7 @@ class CaseLoopFlow(flow.Flow):
 
     review = (
         LoopTask(views.ReviewView.as_view())
-        .Who(selectors.user_may_manage_case)
+        .Who(may_manage_unheld)
         .Annotation(title=_("Accept and review"))
         .Next(this.check_accepted)
     )
@@ -116,7 +135,7 @@ class CaseLoopFlow(flow.Flow):
     )
     dispatch = (
         LoopTask(views.DispatchView.as_view())
-        .Who(selectors.user_may_manage_case)
+        .Who(may_manage_unheld)
         .Annotation(title=_("Dispatch"))
         .Next(this.start_mediation)
     )

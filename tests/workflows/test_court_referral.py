@@ -10,8 +10,8 @@ from mediation import selectors
 from mediation.models import CaseStatus, Channel, Notification
 from mediation.models.referrals import CourtDecision, ReferralStatus
 
+from .helpers import claim, task_url
 from .helpers import open_task as open_loop_task
-from .helpers import task_url
 from .helpers_court import (
     has_open,
     last_referral,
@@ -341,3 +341,13 @@ def test_referral_pages_show_the_court_and_the_centre_the_same_referral(client, 
     page = client.get(task_url(open_task(referral, "decide"), "execute"))
     assert page.status_code == 200 and referral.claim in page.content.decode()
     assert response.status_code == 302
+
+
+def test_centre_cannot_take_the_loops_review_while_the_referral_settles_consent(client, court):
+    refer(client, court)
+    referral = last_referral()
+    # The loop's review waits for the referral: consent and the mediator come first.
+    response = claim(client, court.centre_staff, referral.case, "review")
+    assert response.status_code == 403
+    referral.case.refresh_from_db()
+    assert referral.case.status == CaseStatus.REPORTED
