@@ -34,12 +34,16 @@ from mediation.models import (
     SpecialGroup,
 )
 from mediation.models.handoffs import PetitionReferral, PoliceReferral
+from mediation.models.referrals import Referral, ReferralKind
 from mediation.models.sessions import MediationSession, NoticeChannel, RightsItem
+from mediation.selectors_referral import referring_courts
 from mediation.services_joint import joint_report_in
 from mediation.services_leader import leader_plan_approve, leader_plan_draft
+from mediation.services_referral import referral_create
 from mediation.services_roster import duty_shift_set
 from mediation.services_sessions import rights_notice_record, session_schedule
 
+from .court import start_referral
 from .driving import open_task, task_perform
 from .flows import CaseLoopFlow
 from .followup import FollowUpFlow
@@ -425,7 +429,8 @@ def _patrols(people: _People, street: Organisation) -> None:
 
 def _roster_and_handoffs(people: _People) -> None:
     """The roster's duty rotation for two weeks, a 110 referral awaiting the centre, a
-    transferred petition, and the rights notice and first session of a case in mediation."""
+    transferred petition, a court's delegation awaiting the district centre, and the
+    rights notice and first session of a case in mediation."""
     today = timezone.localdate()
     profiles = MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE).order_by("pk")
     for offset in range(14):
@@ -474,6 +479,25 @@ def _roster_and_handoffs(people: _People) -> None:
             ],
             consent=True,
             consented_by="申请人曹建华当面同意，物业公司负责人电话同意",
+        )
+
+    clerk = get_user_model().objects.filter(username="clerk").first()
+    if clerk is not None and not Referral.objects.exists():
+        # A delegation before filing (委派) waiting for the district centre to take it up.
+        start_referral(
+            referral_create(
+                actor=clerk,
+                court=referring_courts(clerk).first(),
+                centre=Organisation.objects.get(code="jk"),
+                kind=ReferralKind.DELEGATION,
+                title="民间借贷纠纷",
+                claim="原告请求被告偿还借款本金八万元及逾期利息，被告辩称已部分归还。",
+                dispute_type=DisputeType.DEBT,
+                parties=[
+                    services.PartyInput(role=PartyRole.APPLICANT, person=_person("宋立军")),
+                    services.PartyInput(role=PartyRole.RESPONDENT, person=_person("潘玉珍")),
+                ],
+            )
         )
 
     case = Case.objects.filter(intake_token=_token("mediating")).first()

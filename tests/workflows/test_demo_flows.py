@@ -7,6 +7,7 @@ from viewflow.workflow.status import STATUS
 
 from mediation.models import Case, Notification
 from mediation.models.handoffs import PetitionReferral, PoliceReferral
+from mediation.models.referrals import Referral, ReferralStatus
 from mediation.models.roster import DutyShift
 from mediation.models.sessions import MediationSession, RightsNotice
 from workflows.flows import CaseLoopFlow
@@ -57,6 +58,7 @@ def test_demo_has_a_case_in_each_flow_in_varied_states():
     # The roster has a duty rotation, and the handoffs and sessions have one of each.
     assert DutyShift.objects.filter(day=timezone.localdate()).exists()
     assert PoliceReferral.objects.exists() and PetitionReferral.objects.exists()
+    assert Referral.objects.filter(status=ReferralStatus.SUBMITTED).exists()
     assert MediationSession.objects.exists() and RightsNotice.objects.exists()
 
 
