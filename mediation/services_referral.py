@@ -34,24 +34,11 @@ from .models.referrals import (
 )
 from .services_handling import notify
 from .services_referral_clock import _reclock
+from .services_referral_end import _audit, _locked
 from .services_referral_uploads import document_add
 
 # The tier a receiving centre works at, so that the case is dispatched at its level.
 _CENTRE_TIER = {level: tier for tier, level in services.TIER_LEVEL.items()}
-
-
-def _locked(referral: Referral, *allowed: str) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
-    if locked.status not in allowed:
-        raise ValidationError(
-            _("This step is not possible while the referral is “%(status)s”.")
-            % {"status": locked.get_status_display()}
-        )
-    return locked
-
-
-def _audit(referral: Referral, action: str, actor, **data) -> None:
-    services.audit_record(action=action, actor=actor, case=referral.case, **data)
 
 
 def _today() -> datetime.date:

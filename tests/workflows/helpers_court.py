@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from viewflow.workflow.models import Task
@@ -149,4 +150,16 @@ def mediate(client, mediator, case, outcome: str, **fields):
         case,
         "handle",
         {"step": "outcome", "outcome": outcome, "summary": "调解情况", **fields},
+    )
+
+
+# The referrals' tests start on a Tuesday in September 2026, before National Day.
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+START = datetime.datetime(2026, 9, 1, 10, 0, tzinfo=TZ)
+
+
+def at(day: str, hour: int = 10):
+    """Travel to ``day`` at ``hour`` (Beijing time) and stay there."""
+    return time_machine.travel(
+        datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ), tick=False
     )

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mediation import selectors
@@ -13,11 +12,10 @@ from mediation.models.referrals import CourtDecision, ReferralStatus
 from .helpers import claim, task_url
 from .helpers import open_task as open_loop_task
 from .helpers_court import (
+    at,
     has_open,
     last_referral,
-    make_court,
     mediate,
-    on_duty,
     open_task,
     pdf,
     perform,
@@ -27,26 +25,6 @@ from .helpers_court import (
 )
 
 pytestmark = pytest.mark.django_db
-
-TZ = datetime.timezone(datetime.timedelta(hours=8))
-START = datetime.datetime(2026, 9, 1, 10, 0, tzinfo=TZ)  # a Tuesday
-
-
-def at(day: str, hour: int = 10):
-    return time_machine.travel(
-        datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ), tick=False
-    )
-
-
-@pytest.fixture
-def court(district):
-    return make_court(district)
-
-
-@pytest.fixture
-def duty(court):
-    on_duty(court, START.date(), 60)
-    return court
 
 
 def test_delegation_agreement_end_to_end_with_judicial_confirmation(client, duty):

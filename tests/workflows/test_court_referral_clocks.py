@@ -5,7 +5,6 @@ appraisals, the overdue alert and the judicial-confirmation window."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mediation.models import AuditAction, Notification
@@ -13,9 +12,9 @@ from mediation.models.referrals import ReferralStatus
 from workflows.timers import fire_flow_timers
 
 from .helpers_court import (
+    at,
     has_open,
     last_referral,
-    make_court,
     mediate,
     on_duty,
     perform,
@@ -25,26 +24,6 @@ from .helpers_court import (
 )
 
 pytestmark = pytest.mark.django_db
-
-TZ = datetime.timezone(datetime.timedelta(hours=8))
-START = datetime.datetime(2026, 9, 1, 10, 0, tzinfo=TZ)  # a Tuesday
-
-
-def at(day: str, hour: int = 10):
-    return time_machine.travel(
-        datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ), tick=False
-    )
-
-
-@pytest.fixture
-def court(district):
-    return make_court(district)
-
-
-@pytest.fixture
-def duty(court):
-    on_duty(court, START.date(), 60)
-    return court
 
 
 def test_one_party_application_other_party_contacted_within_3_working_days_art15(client, court):
