@@ -350,6 +350,7 @@ class ReferralApplication(Application):
     title = _("Court referrals")
     icon = "account_balance"
     base_template_name = "mediation/base.html"
+    menu_template_name = "workflows/court/menu.html"
 
     def __init__(self, *, start, **kwargs):
         super().__init__(**kwargs)

@@ -329,3 +329,10 @@ def test_centre_cannot_take_the_loops_review_while_the_referral_settles_consent(
     assert response.status_code == 403
     referral.case.refresh_from_db()
     assert referral.case.status == CaseStatus.REPORTED
+
+
+def test_referral_pages_have_their_menu(client, court):
+    client.force_login(court.clerk)
+    page = client.get(reverse("referrals:list")).content.decode()
+    assert "No viewsets found" not in page
+    assert reverse("referrals:new") in page and reverse("cases:list") in page
