@@ -6,6 +6,7 @@ and the intake view puts its errors back onto these fields.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms import Layout, Row, Span
 
@@ -32,6 +33,16 @@ from .validators import (
 from .widgets import CheckboxGroup
 
 BLANK = ("", "---------")
+
+
+def add_service_errors(form, exc: ValidationError, field_for=None) -> None:
+    """Show a service's refusal on ``form``: each message next to its field where the
+    form has one, else above the form. ``field_for(key)`` names the form's field for a
+    service's error key when the two differ."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for key, messages_ in errors.items():
+        field = field_for(key) if field_for and key else key
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

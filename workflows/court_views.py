@@ -12,6 +12,7 @@ from django.views import generic
 from viewflow.urls import Application
 
 from mediation import selectors, selectors_referral, services, services_referral
+from mediation.forms import add_service_errors
 from mediation.models import Case, PartyRole, PersonKind
 from mediation.models.referrals import Referral, ReferralDocument
 
@@ -47,13 +48,6 @@ def referral_processes_visible_to(user):
 
 
 ReferralViewset = narrowed_viewset_class(referral_processes_visible_to)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # The flow's task pages.
@@ -250,7 +244,7 @@ class ReferralCreateView(generic.FormView):
             )
             self.start(referral)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Referral sent: case %s.") % referral.case.number)
         return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
@@ -338,7 +332,7 @@ class ReferralActionView(generic.FormView):
                     referral=referral, actor=user, note=data["note"]
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         if selectors_referral.user_may_see_referral(user, referral):
             return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from mediation import selectors_patrol
+from mediation.forms import add_service_errors
 from mediation.models import DisputeType, Organisation, OrgKind, PatrolSchedule
 from mediation.services_patrol import FindingInput, patrol_round_record
 
@@ -207,9 +208,7 @@ class ScheduleView(CommunityStaffOnly, generic.FormView):
                 actor=self.request.user,
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, field_errors in errors.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from mediation import services, services_police
+from mediation.forms import add_service_errors
 from mediation.models import DisputeType, PartyRole, PersonKind
 from mediation.models.handoffs import PoliceReferral
 from mediation.selectors import user_may_manage_case
@@ -28,15 +29,17 @@ from .handoff_review import decide_in_review
 REFERRALS_SHOWN = 100
 
 
-def form_errors(form, exc: ValidationError):
-    """A service's refusal, shown on the form: by field where the form has that field."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        if field and field.startswith("parties."):
-            index, _dot, name = field.removeprefix("parties.").partition(".")
-            prefix = "applicant" if index == "0" else "respondent"
-            field = f"{prefix}_{name}" if f"{prefix}_{name}" in form.fields else None
-        form.add_error(field if field in form.fields else None, messages_)
+def party_field(key: str) -> str:
+    """The form's field for a service's ``parties.<index>.<field>`` key: the first party
+    is the applicant, the second the respondent."""
+    if not key.startswith("parties."):
+        return key
+    index, _dot, name = key.removeprefix("parties.").partition(".")
+    return f"{'applicant' if index == '0' else 'respondent'}_{name}"
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    add_service_errors(form, exc, field_for=party_field)
 
 
 class PartiesForm(forms.Form):

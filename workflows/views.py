@@ -14,6 +14,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from mediation import selectors, services
+from mediation.forms import add_service_errors
 from mediation.models import Case
 
 from . import forms
@@ -69,10 +70,7 @@ class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
             self.perform(form)
         except ValidationError as exc:
             # The service refused; it changed nothing, and the task stays open.
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, messages_ in errors.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         self.request.activation.execute()
         messages.success(

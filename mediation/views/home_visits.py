@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from .. import selectors, services
-from ..forms import HomeVisitForm
+from ..forms import HomeVisitForm, add_service_errors
 from ..models import Case
 
 
@@ -44,9 +44,7 @@ class HomeVisitCreateView(LoginRequiredMixin, generic.FormView):
                 case=self.case, actor=self.request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The home visit is arranged."))
         return HttpResponseRedirect(reverse("cases:detail", args=[self.case.pk]))

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from .. import selectors_roster, services_roster
+from ..forms import add_service_errors
 from ..forms_roster import DutyShiftForm, MediatorProfileForm, MediatorRegisterForm, SanctionForm
 from ..models import MediatorProfile
 from ..models.roster import DutyShift
-from .sessions import add_service_errors
 
 
 class _RosterReaderMixin(LoginRequiredMixin):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from .. import selectors, selectors_sessions, services_sessions
+from ..forms import add_service_errors
 from ..forms_sessions import (
     RightsNoticeForm,
     SessionCancelForm,
@@ -21,12 +22,6 @@ from ..forms_sessions import (
 )
 from ..models import Case
 from ..models.sessions import MediationSession
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 class _CaseSessionView(LoginRequiredMixin, generic.FormView):
