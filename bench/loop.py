@@ -24,7 +24,7 @@ from mediation.models import (
 from workflows.driving import open_task, task_perform
 from workflows.flows import CaseLoopFlow
 
-_PARTIES = [
+PARTIES = [
     services.PartyInput(
         role=PartyRole.APPLICANT,
         person=services.PersonInput(kind=PersonKind.NATURAL, name="张三", phone="13800138000"),
@@ -50,7 +50,7 @@ def one_loop(*, street: Organisation, grid: Organisation, staff, verifier, grid_
         dispute_type=DisputeType.NEIGHBOUR,
         channel=Channel.WALK_IN,
         intake_token=uuid.uuid4(),
-        parties=_PARTIES,
+        parties=PARTIES,
     )
     _step(case, "review", staff, lambda: services.case_accept(case=case, actor=staff, tier="micro"))
     _step(

@@ -44,7 +44,7 @@ def main() -> None:
 
     from bench import loop
     from mediation import selectors, services
-    from mediation.models import Channel, DisputeType, Organisation, PartyRole, PersonKind
+    from mediation.models import Channel, DisputeType, Organisation
 
     User = get_user_model()
 
@@ -65,18 +65,7 @@ def main() -> None:
                 dispute_type=DisputeType.NEIGHBOUR,
                 channel=Channel.WALK_IN,
                 intake_token=uuid.uuid4(),
-                parties=[
-                    services.PartyInput(
-                        role=PartyRole.APPLICANT,
-                        person=services.PersonInput(
-                            kind=PersonKind.NATURAL, name="张三", phone="13800138000"
-                        ),
-                    ),
-                    services.PartyInput(
-                        role=PartyRole.RESPONDENT,
-                        person=services.PersonInput(kind=PersonKind.NATURAL, name="李四"),
-                    ),
-                ],
+                parties=loop.PARTIES,
             )
 
         def first_page(username):

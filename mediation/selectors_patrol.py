@@ -3,13 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from .models import Membership, Organisation, OrgKind, PatrolRound
-from .models.organisations import CENTRE_KINDS
+from .models.organisations import CENTRE_KINDS, line_paths
 from .selectors import organisations_visible_to
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    codes = [code for code in path.strip("/").split("/") if code]
-    return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
 
 
 def patrol_communities_visible_to(user) -> QuerySet[Organisation]:
@@ -32,7 +27,7 @@ def user_may_patrol(user, community: Organisation) -> bool:
         | Q(organisation__kind=OrgKind.GRID, organisation__path__startswith=community.path)
         | Q(
             organisation__kind__in=CENTRE_KINDS,
-            organisation__path__in=_ancestor_paths(community.path),
+            organisation__path__in=community.line(),
         )
     ).exists()
 
@@ -47,7 +42,7 @@ def patrol_rounds_visible_to(user) -> QuerySet[PatrolRound]:
     grid_paths = Organisation.objects.filter(memberships__user=user, kind=OrgKind.GRID).values_list(
         "path", flat=True
     )
-    above_grids = {p for path in grid_paths for p in _ancestor_paths(path)}
+    above_grids = {p for path in grid_paths for p in line_paths(path)}
     return rounds.filter(
         Q(community__in=patrol_communities_visible_to(user)) | Q(community__path__in=above_grids)
     )

@@ -56,25 +56,19 @@ def tier_above(tier: str) -> str | None:
 def level_above(case: Case, tier: str) -> Organisation:
     """The organisation at ``tier``'s level above the case's handling organisation."""
     kind = TIER_LEVEL[tier]
-    codes = [code for code in case.handling_org.path.strip("/").split("/") if code]
-    ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes))]
-    above = Organisation.objects.filter(path__in=ancestors, kind=kind).order_by("-path").first()
+    above_handler = case.handling_org.line()[:-1]
+    above = Organisation.objects.filter(path__in=above_handler, kind=kind).order_by("-path").first()
     if above is None:
         # A case handled outside the centres' line goes up through its registering centre.
         above = (
             Organisation.objects.filter(kind=kind)
-            .filter(path__in=_line_of(case.centre))
+            .filter(path__in=case.centre.line())
             .order_by("-path")
             .first()
         )
     if above is None:
         raise ValidationError(_("There is no level above this one to escalate to."))
     return above
-
-
-def _line_of(organisation: Organisation) -> list[str]:
-    codes = [code for code in organisation.path.strip("/").split("/") if code]
-    return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
 
 
 def case_escalate(*, case: Case, actor, reason: str, automatic: bool = False) -> Case:
@@ -193,7 +187,7 @@ def home_visit_schedule(
 def district_centre_of(case: Case) -> Organisation:
     """The district centre above the case: where a director answers for the district."""
     return (
-        Organisation.objects.filter(kind=OrgKind.DISTRICT_CENTRE, path__in=_line_of(case.centre))
+        Organisation.objects.filter(kind=OrgKind.DISTRICT_CENTRE, path__in=case.centre.line())
         .order_by("path")
         .first()
         or Organisation.objects.filter(kind=OrgKind.DISTRICT_CENTRE).order_by("path").first()

@@ -33,6 +33,7 @@ from mediation.models import Case, CaseStatus, Membership
 from mediation.models.referrals import CourtDecision, Referral, ReferralStatus
 
 from . import court_views as views
+from .driving import task_perform
 from .flows import CaseLoopFlow, register_hold
 from .models import ReferralProcess
 from .open_tasks import open_task_entry, open_tasks_of
@@ -266,16 +267,8 @@ def advance_loop(case: Case, node, actor) -> None:
     task = CaseLoopFlow.task_class.objects.filter(
         process__caseprocess__case=case, flow_task=node, status__in=OPEN
     ).first()
-    if task is None:
-        return
-    with CaseLoopFlow.lock(task.process_id):
-        task.refresh_from_db()
-        activation = node.activation_class(task)
-        if task.status == STATUS.NEW:
-            activation.assign(actor)
-        if task.status == STATUS.ASSIGNED:
-            activation.start(None)
-        activation.execute()
+    if task is not None:
+        task_perform(task, actor)
 
 
 def start_referral(referral: Referral) -> None:

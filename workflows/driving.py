@@ -24,20 +24,26 @@ def _process_path(flow_class) -> str:
     return f"process__{link.remote_field.get_accessor_name()}" if link else "process"
 
 
-def task_perform(task, user, action) -> None:
-    """Claim ``task`` for ``user``, run ``action()`` (a service call) and finish the task.
+def task_perform(task, user, action=None, check=None):
+    """Claim ``task`` for ``user``, run ``action()`` (a service call) and finish the task;
+    returns what ``action`` returned.
 
     The flow's lock is the transaction: claim, service call and the next tasks commit
-    together or not at all.
+    together or not at all. ``check(task)``, called on the task read again under the
+    lock, may refuse a task someone else has taken meanwhile.
     """
     flow_class = task.flow_task.flow_class
     with flow_class.lock(task.process_id):
         # Read again under the lock, with its process as the flow's process class: one
         # query for what refresh_from_db() and the activation's process would read in three.
         task = type(task)._default_manager.select_related(_process_path(flow_class)).get(pk=task.pk)
+        if check is not None:
+            check(task)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
             activation.assign(user)
-        activation.start(None)
-        action()
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        result = action() if action is not None else None
         activation.execute()
+    return result

@@ -94,10 +94,8 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
         centre = case.centre
-        codes = [code for code in centre.path.strip("/").split("/") if code]
-        ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
         in_line = Organisation.objects.filter(
-            Q(path__startswith=centre.path) | Q(path__in=ancestors)
+            Q(path__startswith=centre.path) | Q(path__in=centre.line())
         )
         self.fields["organisation"].queryset = in_line.filter(kind=TIER_LEVEL.get(case.tier))
         staff = Membership.objects.filter(organisation__in=in_line).values("user")

@@ -6,12 +6,12 @@ decision, as the deciding user, so that nobody has to decide it twice.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from mediation.models import Case
 
+from .driving import task_perform
 from .flows import CaseLoopFlow
 
 
@@ -28,14 +28,9 @@ def decide_in_review(*, case: Case, user, decide):
         raise ValidationError(_("Someone else is reviewing this case; they decide it."))
     if not CaseLoopFlow.review.may(user, task):
         raise PermissionDenied
-    with CaseLoopFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+
+    def still_ours(task):
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED) or task.owner_id not in (None, user.pk):
             raise ValidationError(_("Someone else has just decided this case."))
-        activation = CaseLoopFlow.review.activation_class(task)
-        result = decide()
-        if task.status == STATUS.NEW:
-            activation.assign(user)
-        activation.start(None)
-        activation.execute()
-    return result
+
+    return task_perform(task, user, decide, check=still_ours)

@@ -38,6 +38,12 @@ class Role(models.TextChoices):
     DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
 
 
+def line_paths(path: str) -> list[str]:
+    """The paths from the root down to ``path`` itself: ``/a/b/`` gives ``/a/``, ``/a/b/``."""
+    codes = [code for code in path.strip("/").split("/") if code]
+    return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
+
+
 class Organisation(models.Model):
     """One body in the district tree: district → street → community → grid.
 
@@ -85,6 +91,10 @@ class Organisation(models.Model):
 
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
+
+    def line(self) -> list[str]:
+        """The paths of this organisation and of every one above it, the root's first."""
+        return line_paths(self.path)
 
 
 class Membership(models.Model):

@@ -51,7 +51,8 @@ class RosterListView(_RosterReaderMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         show_removed = self.request.GET.get("removed") == "on"
         profiles = selectors_roster.roster_profiles(include_removed=show_removed)
-        rows = [(p, selectors_roster.mediator_performance(p.user)) for p in profiles]
+        performance = selectors_roster.roster_performance([p.user for p in profiles])
+        rows = [(p, performance[p.user_id]) for p in profiles]
         return super().get_context_data(rows=rows, show_removed=show_removed, **kwargs)
 
 

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mediation import services_case, services_roster
@@ -335,3 +337,21 @@ def test_the_inviting_body_must_be_a_court(client, district, roster):
     profile.refresh_from_db()
     assert profile.dispute_types == ["neighbour", "family"] and profile.scope == "太湖街道"
     assert profile.inviting_court is None and not profile.is_invited
+
+
+def test_roster_page_queries_do_not_grow_with_the_roster(client, district, roster):
+    client.force_login(district.centre_staff)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(reverse("cases:roster")).status_code == 200
+    for n in range(5):
+        user = staff(f"med-extra{n}", roster["invited"], Role.MEDIATOR)
+        services_roster.mediator_register(
+            actor=district.centre_staff,
+            user=user,
+            organisation=roster["invited"],
+            dispute_types=[DisputeType.DEBT],
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(reverse("cases:roster"))
+    assert len(page.context["rows"]) == 9
+    assert len(after) == len(before)
