@@ -107,7 +107,7 @@ class ReferralListView(LoginRequiredMixin, generic.TemplateView):
         return super().get_context_data(
             sent=petition_referrals_of_bureaus(user)[:REFERRALS_SHOWN],
             received=petition_referrals_received(user)[:REFERRALS_SHOWN],
-            may_transfer=user_bureaus(user).exists(),
+            may_send=user_bureaus(user).exists(),
             max_extension=deadlines.PETITION_MAX_EXTENSION_DAYS,
             **kwargs,
         )

@@ -138,7 +138,7 @@ class ReferralListView(LoginRequiredMixin, generic.TemplateView):
         return super().get_context_data(
             sent=police_referrals_of_stations(user)[:REFERRALS_SHOWN],
             received=police_referrals_received(user)[:REFERRALS_SHOWN],
-            may_refer=user_stations(user).exists(),
+            may_send=user_stations(user).exists(),
             **kwargs,
         )
 
