@@ -138,3 +138,39 @@ class ReferralProcess(Process):
 
     def __str__(self):
         return str(self.referral.case)
+
+
+class PoliceReferralProcess(Process):
+    """One police referral (公调对接): the 24 hours its centre has to accept it."""
+
+    referral = models.OneToOneField(
+        "mediation.PoliceReferral",
+        verbose_name=_("police referral"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("police referral process")
+        verbose_name_plural = _("police referral processes")
+
+    def __str__(self):
+        return str(self.referral.case)
+
+
+class PetitionReferralProcess(Process):
+    """One petition referral (访调对接): its handling period under 信访工作条例 art 34."""
+
+    referral = models.OneToOneField(
+        "mediation.PetitionReferral",
+        verbose_name=_("petition referral"),
+        on_delete=models.CASCADE,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("petition referral process")
+        verbose_name_plural = _("petition referral processes")
+
+    def __str__(self):
+        return str(self.referral.case)

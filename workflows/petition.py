@@ -11,12 +11,12 @@ outcome goes back to the bureau (``on_case_closed``).
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.models import Process
 
 from mediation import deadlines, extensions, services_petition
 from mediation.extensions import OpenTask
@@ -30,21 +30,24 @@ from mediation.selectors_handoffs import (
 from mediation.signals import case_closed
 
 from . import petition_views as views
+from .models import PetitionReferralProcess
 from .record_tasks import narrowed_viewset_class
 
 
 def referral_of(process) -> PetitionReferral:
-    return PetitionReferral.objects.select_related("case").get(pk=process.artifact_object_id)
+    return PetitionReferral.objects.select_related("case").get(process__pk=process.pk)
 
 
 def petition_processes_visible_to(user):
     """The referral processes of the user's bureaus and of the centres they staff."""
-    pks = set(petition_referrals_of_bureaus(user).values_list("pk", flat=True))
-    pks.update(petition_referrals_received(user).values_list("pk", flat=True))
-    return Process.objects.filter(flow_class=PetitionReferralFlow, artifact_object_id__in=pks)
+    return PetitionReferralProcess.objects.filter(
+        Q(referral__in=petition_referrals_of_bureaus(user).values("pk"))
+        | Q(referral__in=petition_referrals_received(user).values("pk"))
+    )
 
 
 class PetitionReferralFlow(flow.Flow):
+    process_class = PetitionReferralProcess
     process_title = _("Petition referral")
     process_description = _(
         "A civil petition transferred to mediation, handled within 60 days (extendable once by 30)."
@@ -76,7 +79,7 @@ class PetitionReferralFlow(flow.Flow):
     late = flow.End().Annotation(title=_("Not handled in time"))
 
     def start_process(self, activation, referral: PetitionReferral):
-        activation.process.artifact = referral
+        activation.process.referral = referral
         return activation.process
 
     def handling_deadline(self, activation):

@@ -11,11 +11,11 @@ review step too (``handoff_review.decide_in_review``).
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.models import Process
 from viewflow.workflow.signals import task_finished
 
 from mediation import extensions, services_police
@@ -25,21 +25,24 @@ from mediation.selectors_handoffs import police_referrals_of_stations, police_re
 
 from . import police_views as views
 from .flows import CaseLoopFlow
+from .models import PoliceReferralProcess
 from .record_tasks import narrowed_viewset_class
 
 
 def referral_of(process) -> PoliceReferral:
-    return PoliceReferral.objects.select_related("case").get(pk=process.artifact_object_id)
+    return PoliceReferral.objects.select_related("case").get(process__pk=process.pk)
 
 
 def police_processes_visible_to(user):
     """The referral processes of the user's stations and of the centres they staff."""
-    pks = set(police_referrals_of_stations(user).values_list("pk", flat=True))
-    pks.update(police_referrals_received(user).values_list("pk", flat=True))
-    return Process.objects.filter(flow_class=PoliceReferralFlow, artifact_object_id__in=pks)
+    return PoliceReferralProcess.objects.filter(
+        Q(referral__in=police_referrals_of_stations(user).values("pk"))
+        | Q(referral__in=police_referrals_received(user).values("pk"))
+    )
 
 
 class PoliceReferralFlow(flow.Flow):
+    process_class = PoliceReferralProcess
     process_title = _("Police referral")
     process_description = _(
         "A 110 call that is not a police matter, accepted by a centre within 24 hours."
@@ -67,7 +70,7 @@ class PoliceReferralFlow(flow.Flow):
     late = flow.End().Annotation(title=_("Escalated as late"))
 
     def start_process(self, activation, referral: PoliceReferral):
-        activation.process.artifact = referral
+        activation.process.referral = referral
         return activation.process
 
     def acceptance_deadline(self, activation):

@@ -24,6 +24,12 @@ def at(day: str, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), TZ)
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages in English, so that tests can read what they show."""
+    client.cookies["django_language"] = "en"
+
+
 @pytest.fixture
 def bureau(district):
     office = org("jk-xf", OrgKind.PETITION_BUREAU, district.district, name="经开区信访局")
@@ -207,3 +213,12 @@ def test_clocks_show_on_the_case_page_for_the_centre(client, bureau):
         page = client.get(reverse("cases:detail", args=[referral.case.pk]))
     assert page.status_code == 200
     assert "2026-08-03" in page.content.decode()
+
+
+def test_petition_referral_flow_is_charted_on_the_case_page(client, bureau):
+    referral = _transferred(client, bureau)
+    client.force_login(bureau.street_staff)
+    with time_machine.travel(at("2026-06-03"), tick=False):
+        page = client.get(reverse("cases:detail", args=[referral.case.pk]))
+    titles = [chart.title for chart in page.context["charts"]]
+    assert titles == ["Case closed loop", "Petition referral"]

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -20,6 +22,12 @@ from .helpers import close_case, open_task, perform
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=timezone.get_default_timezone())
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages in English, so that tests can read what they show."""
+    client.cookies["django_language"] = "en"
 
 
 @pytest.fixture
@@ -224,3 +232,35 @@ def test_station_sees_the_outcome_of_its_own_referrals_only(client, police):
     client.force_login(police.other_officer)
     page = client.get(reverse("policereferral:referrals"))
     assert list(page.context["sent"]) == []
+
+
+def test_police_referral_flow_is_charted_on_the_case_page(client, police):
+    referral = _referred(client, police)
+    client.force_login(police.street_staff)
+    page = client.get(reverse("cases:detail", args=[referral.case.pk]))
+    titles = [chart.title for chart in page.context["charts"]]
+    assert titles == ["Case closed loop", "Police referral"]
+    process = Process.objects.get(policereferralprocess__referral=referral)
+    assert PoliceReferralFlow.instance.reverse("process_detail", args=[process.pk]) in (
+        page.content.decode()
+    )
+
+
+def test_process_rows_made_before_the_referral_link_are_backfilled(client, police):
+    from workflows.models import PoliceReferralProcess
+    from workflows.police_petition_backfill import link_referral_processes
+
+    referral = _referred(client, police)
+    process = PoliceReferralProcess.objects.get(referral=referral)
+    # A row from before: the process knew its referral only as its artifact.
+    Process.objects.filter(pk=process.pk).update(
+        artifact_content_type=ContentType.objects.get_for_model(PoliceReferral),
+        artifact_object_id=referral.pk,
+    )
+    PoliceReferralProcess.objects.filter(pk=process.pk)._raw_delete(using="default")
+    assert Process.objects.filter(pk=process.pk).exists()
+    link_referral_processes(django_apps, None)
+    assert PoliceReferralProcess.objects.get(pk=process.pk).referral == referral
+    with time_machine.travel(START + datetime.timedelta(hours=25), tick=False):
+        fire_flow_timers()
+    assert Process.objects.get(pk=process.pk).status == PROCESS.DONE
