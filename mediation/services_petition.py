@@ -4,8 +4,9 @@ The clocks are those of 信访工作条例, computed in ``deadlines``:
 
 * a petition is registered and transferred within 15 days of registration (art 22);
   a transfer after that is refused: the bureau must handle it itself;
-* the receiving centre may object to a wrong transfer within 5 working days (art 23);
-  after that it has the matter, and an objection is refused;
+* the receiving centre may object to a wrong transfer within 5 working days (art 23),
+  before it accepts the case (the review's decision) or while it handles it (the case
+  goes back to the bureau); after that it has the matter, and an objection is refused;
 * it is handled within 60 days, extendable once by at most 30 with a notice to the
   petitioner (art 34); past the date the centre's director is told.
 
@@ -27,6 +28,7 @@ from .selectors_handoffs import centre_directors, user_bureaus, user_manages_cen
 from .services import audit_record
 from .services_case import _required, case_reject
 from .services_handling import notify
+from .services_police import referred_case_return
 
 
 def petition_referral_create(
@@ -108,8 +110,9 @@ def _locked(referral: PetitionReferral) -> PetitionReferral:
 
 
 def petition_referral_object(*, referral: PetitionReferral, actor, reason: str) -> PetitionReferral:
-    """The centre objects that the matter is not its own (art 23): within 5 working days,
-    before it has accepted the case. The case is not accepted and the bureau is told."""
+    """The centre objects that the matter is not its own (art 23), within 5 working days
+    of the transfer. Before acceptance the case is not accepted; once accepted and still
+    being handled, it goes back to the bureau. The bureau is told, with the reason."""
     reason = _required(reason, _("Give the reason the matter is not the centre's."))
     with transaction.atomic():
         referral = _locked(referral)
@@ -125,7 +128,16 @@ def petition_referral_object(*, referral: PetitionReferral, actor, reason: str) 
                 )
                 % {"date": referral.objection_by.isoformat()}
             )
-        case_reject(case=referral.case, actor=actor, reason=reason)
+        if referral.case.status == CaseStatus.REPORTED:
+            case_reject(case=referral.case, actor=actor, reason=reason)
+        else:
+            referred_case_return(
+                case=referral.case,
+                actor=actor,
+                to_body=referral.bureau.name,
+                reason=reason,
+                police=False,
+            )
         referral.objected_at = timezone.now()
         referral.objection_reason = reason
         referral.save(update_fields=["objected_at", "objection_reason"])

@@ -4,7 +4,8 @@ The officer's referral makes the case itself (``services.case_report``, channel 
 110), so the centre never types it in again. The centre accepts it within 24 hours
 through the case loop's review, the one acceptance there is; a referral still waiting
 after 24 hours is marked late and its centre's director is told. A matter that turns
-out to be a police matter is handed back (人民调解法 art 25), and the station sees it.
+out to be a police matter is handed back (人民调解法 art 25), before acceptance or while
+it is handled, and the station sees it with the reason.
 """
 
 import datetime
@@ -15,13 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import deadlines, services
+from . import deadlines, selectors, services
 from .models import AuditAction, AuditEvent, Case, CaseStatus, Channel, Organisation
-from .models.handoffs import PoliceReferral
+from .models.handoffs import HANDLING_STATUSES, PoliceReferral
+from .models.sessions import MediationSession, SessionStatus
 from .selectors_handoffs import centre_directors, user_stations
 from .services import audit_record
-from .services_case import _required, case_redirect
+from .services_case import _end, _required, case_redirect
 from .services_handling import notify
+from .services_sessions import session_cancel
 
 
 def police_referral_create(
@@ -120,33 +123,89 @@ def police_referral_reviewed(*, case: Case) -> PoliceReferral | None:
     return referral
 
 
+def referred_case_return(*, case: Case, actor, to_body: str, reason: str, police: bool) -> Case:
+    """End a referred case that is being handled by sending it back to the body that
+    referred it: a police matter to its station (人民调解法 art 25), a wrongly
+    transferred petition to its bureau (信访工作条例 art 23).
+
+    The case ends as redirected, like a redirection in the review; its scheduled
+    sessions are cancelled with the reason, and its mediator is told. Before acceptance
+    the loop's review decides instead (``case_redirect``, ``case_reject``); once an
+    outcome is recorded, mediation is over and nothing is sent back.
+    """
+    reason = _required(reason, _("Give the reason the case is sent elsewhere."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in HANDLING_STATUSES:
+            raise ValidationError(
+                _(
+                    "A case that is “%(status)s” can no longer be sent back: only an "
+                    "accepted case still being handled can."
+                )
+                % {"status": case.get_status_display()}
+            )
+        scheduled = MediationSession.objects.filter(case=case, status=SessionStatus.SCHEDULED)
+        for session in scheduled.order_by("scheduled_at", "pk"):
+            session_cancel(
+                session=session,
+                actor=actor,
+                reason=_("The case was sent back to %(body)s: %(reason)s")
+                % {"body": to_body, "reason": reason},
+            )
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _end(case, CaseStatus.REDIRECTED)
+        case.save(update_fields=["status", "closed_at", "due_at"])
+        audit_record(
+            action=AuditAction.CASE_REDIRECTED,
+            actor=actor,
+            case=case,
+            to_body=to_body,
+            reason=reason,
+            police=police,
+        )
+        if case.mediator_id is not None and case.mediator_id != getattr(actor, "pk", None):
+            notify(
+                user=case.mediator,
+                case=case,
+                text=_("Case %(number)s was sent back to %(body)s; its mediation has ended.")
+                % {"number": case.number, "body": to_body},
+            )
+    return case
+
+
 def police_referral_hand_back(*, referral: PoliceReferral, actor, reason: str) -> PoliceReferral:
     """Hand a referred matter back to its station: it is a police matter after all.
 
-    The case is redirected to the station with ``police=True`` (人民调解法 art 25). Only
-    a case not yet accepted can be handed back; the station sees it on its list.
+    The case is redirected to the station with ``police=True`` (人民调解法 art 25):
+    before acceptance as the review's decision, afterwards while it is still being
+    handled (``referred_case_return``). The station is told, with the reason, and sees
+    it on its list.
     """
     reason = _required(reason, _("Give the reason it is a police matter."))
     with transaction.atomic():
         referral = _locked_referral(referral.case)
         if referral.handed_back_at:
             raise ValidationError(_("This referral has already been handed back."))
-        case_redirect(
-            case=referral.case,
-            actor=actor,
-            to_body=referral.station.name,
-            reason=reason,
-            police=True,
-        )
+        case = referral.case
+        if not selectors.user_may_manage_case(actor, case):
+            raise ValidationError(_("Only the centre handling the case can hand it back."))
+        if case.status == CaseStatus.REPORTED:
+            case_redirect(
+                case=case, actor=actor, to_body=referral.station.name, reason=reason, police=True
+            )
+        else:
+            referred_case_return(
+                case=case, actor=actor, to_body=referral.station.name, reason=reason, police=True
+            )
         referral.handed_back_at = timezone.now()
         referral.hand_back_reason = reason
         referral.save(update_fields=["handed_back_at", "hand_back_reason"])
-        audit_record(action=AuditAction.POLICE_HANDED_BACK, actor=actor, case=referral.case)
+        audit_record(action=AuditAction.POLICE_HANDED_BACK, actor=actor, case=case)
         notify(
             organisation=referral.station,
-            case=referral.case,
-            text=_("Case %(number)s was handed back to your station as a police matter.")
-            % {"number": referral.case.number},
+            case=case,
+            text=_("Case %(number)s was handed back to your station as a police matter: %(reason)s")
+            % {"number": case.number, "reason": reason},
         )
     return referral
 
@@ -177,4 +236,5 @@ __all__ = [
     "police_referral_escalate_late",
     "police_referral_hand_back",
     "police_referral_reviewed",
+    "referred_case_return",
 ]

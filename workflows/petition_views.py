@@ -22,7 +22,7 @@ from mediation.selectors_handoffs import (
     user_manages_centre,
 )
 
-from .handoff_review import decide_in_review
+from .police_petition_loop import decide_referral
 from .police_views import REFERRALS_SHOWN, PartiesForm, form_errors
 
 
@@ -144,7 +144,8 @@ class ObjectForm(forms.Form):
 
 
 class ObjectView(CentreReferralView):
-    """The centre objects to a wrong transfer (art 23), which is also its review decision."""
+    """The centre objects to a wrong transfer (art 23): its review decision before
+    acceptance, the end of the case's handling after it; within 5 working days."""
 
     form_class = ObjectForm
     template_name = "workflows/petition/object.html"
@@ -152,7 +153,7 @@ class ObjectView(CentreReferralView):
     def form_valid(self, form):
         referral, user = self.referral, self.request.user
         try:
-            decide_in_review(
+            decide_referral(
                 case=referral.case,
                 user=user,
                 decide=lambda: services_petition.petition_referral_object(

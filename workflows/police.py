@@ -6,21 +6,24 @@ database timer, 24 hours after the referral) → still waiting? ─ yes → esca
 
 The acceptance itself is the case loop's review step, the one acceptance a case has:
 when it finishes, ``on_review_finished`` records it on the referral. A centre that
-finds a police matter hands it back from the referral's page, which decides the
-review step too (``handoff_review.decide_in_review``).
+finds a police matter hands it back from the referral's page or the case page: before
+acceptance that decides the review step, while the case is handled it ends the case
+loop (``police_petition_loop.decide_referral``).
 """
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.signals import task_finished
 
 from mediation import extensions, services_police
-from mediation.models import CaseStatus, Membership
+from mediation.extensions import OpenTask
+from mediation.models import Case, CaseStatus, Membership
 from mediation.models.handoffs import PoliceReferral
+from mediation.selectors import user_may_manage_case
 from mediation.selectors_handoffs import police_referrals_of_stations, police_referrals_received
 
 from . import police_views as views
@@ -112,6 +115,22 @@ def on_review_finished(sender, task, **kwargs) -> None:
         services_police.police_referral_reviewed(case=referral.case)
 
 
+def case_police_hand_back(case: Case, user) -> list[OpenTask]:
+    """The case page's way to hand a referred case back, for the centre that handles it."""
+    referral = PoliceReferral.objects.filter(case=case).first()
+    if referral is None:
+        return []
+    referral.case = case
+    if not referral.may_hand_back or not user_may_manage_case(user, case):
+        return []
+    return [
+        OpenTask(
+            title=str(_("Police referral: hand back if it is a police matter (art 25)")),
+            url=reverse("policereferral:hand_back", args=[referral.pk]),
+        )
+    ]
+
+
 class PoliceViewset(narrowed_viewset_class(police_processes_visible_to)):
     referrals_path = path("referrals/", views.ReferralListView.as_view(), name="referrals")
     refer_path = path("referrals/new/", views.ReferView.as_view(), name="refer")
@@ -124,8 +143,10 @@ police_viewset = PoliceViewset(PoliceReferralFlow, icon="local_police")
 
 
 def ready() -> None:
-    """Register the referral pages and listen for the case loop's review."""
+    """Register the referral pages and the case page's hand-back, and listen for the
+    case loop's review."""
     extensions.register_app(police_viewset)
+    extensions.register_task_source(case_police_hand_back)
     task_finished.connect(
         on_review_finished, sender=CaseLoopFlow, dispatch_uid="workflows.police.review"
     )

@@ -23,7 +23,7 @@ from mediation.selectors_handoffs import (
     user_stations,
 )
 
-from .handoff_review import decide_in_review
+from .police_petition_loop import decide_referral
 
 # Referrals a list shows, newest first.
 REFERRALS_SHOWN = 100
@@ -150,7 +150,9 @@ class HandBackForm(forms.Form):
 
 
 class HandBackView(LoginRequiredMixin, generic.FormView):
-    """The centre hands a referral back: it is a police matter after all."""
+    """The centre hands a referral back: it is a police matter after all (art 25).
+
+    Before acceptance, or while the case is handled; the case page links here too."""
 
     form_class = HandBackForm
     template_name = "workflows/police/hand_back.html"
@@ -174,7 +176,7 @@ class HandBackView(LoginRequiredMixin, generic.FormView):
     def form_valid(self, form):
         referral, user = self.referral, self.request.user
         try:
-            decide_in_review(
+            decide_referral(
                 case=referral.case,
                 user=user,
                 decide=lambda: services_police.police_referral_hand_back(
@@ -189,4 +191,4 @@ class HandBackView(LoginRequiredMixin, generic.FormView):
             _("Case %(number)s handed back to %(station)s.")
             % {"number": referral.case.number, "station": referral.station.name},
         )
-        return HttpResponseRedirect(reverse("policereferral:referrals"))
+        return HttpResponseRedirect(reverse("cases:detail", args=[referral.case.pk]))

@@ -10,6 +10,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cases import CaseStatus
+
+# A referred case being handled: accepted, dispatched or in mediation. The centre may
+# still send it back to the body that referred it (a hand-back, an objection); before
+# acceptance that is the review's decision, after an outcome it is too late.
+HANDLING_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, CaseStatus.MEDIATING)
+RETURNABLE_STATUSES = (CaseStatus.REPORTED, *HANDLING_STATUSES)
+
 
 class PoliceReferral(models.Model):
     """A 110 call that is not a police matter, referred by a police station to a centre."""
@@ -58,6 +66,11 @@ class PoliceReferral(models.Model):
     @property
     def is_late(self) -> bool:
         return self.late_at is not None
+
+    @property
+    def may_hand_back(self) -> bool:
+        """Whether the case can still go back to the station (the case is loaded)."""
+        return self.handed_back_at is None and self.case.status in RETURNABLE_STATUSES
 
 
 class PetitionReferral(models.Model):
@@ -109,3 +122,12 @@ class PetitionReferral(models.Model):
 
     def __str__(self):
         return self.petition_number
+
+    @property
+    def objection_open(self) -> bool:
+        """Whether the centre can still object today (art 23; the case is loaded)."""
+        return (
+            self.objected_at is None
+            and timezone.localdate() <= self.objection_by
+            and self.case.status in RETURNABLE_STATUSES
+        )

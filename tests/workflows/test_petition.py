@@ -6,14 +6,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from mediation.models import AuditAction, AuditEvent, Case, Channel, Notification, OrgKind, Role
 from mediation.models.handoffs import PetitionReferral
 from tests.factories import org, staff
 from workflows.timers import fire_flow_timers
 
-from .helpers import close_case, open_task
+from .helpers import close_case, open_task, perform
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +214,83 @@ def test_clocks_show_on_the_case_page_for_the_centre(client, bureau):
         page = client.get(reverse("cases:detail", args=[referral.case.pk]))
     assert page.status_code == 200
     assert "2026-08-03" in page.content.decode()
+
+
+# The objection once the case is accepted, the clocks on the pages, the chart, the result.
+
+LOOP_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+
+
+def _accepted_and_mediating(client, d, referral, day: str) -> None:
+    """The centre accepts and dispatches to the grid worker, who starts mediating."""
+    case = referral.case
+    with time_machine.travel(at(day), tick=False):
+        perform(client, d.street_staff, case, "review", {"decision": "accept", "tier": "micro"})
+        perform(
+            client,
+            d.street_staff,
+            case,
+            "dispatch",
+            {"organisation": d.grid.pk, "mediator": d.grid_worker.pk},
+        )
+        perform(client, d.grid_worker, case, "start_mediation", {"note": "已约谈双方"})
+    case.refresh_from_db()
+    assert case.status == "mediating"
+
+
+def _loop(case) -> Process:
+    return Process.objects.get(caseprocess__case=case)
+
+
+def test_objection_after_acceptance_within_5_working_days_sends_it_back_art23(client, bureau):
+    referral = _transferred(client, bureau, day="2026-09-29", registered_on="2026-09-25")
+    _accepted_and_mediating(client, bureau, referral, "2026-09-30")
+    case = referral.case
+    client.force_login(bureau.street_staff)
+    with time_machine.travel(at("2026-10-12", 17), tick=False):
+        url = reverse("petitionreferral:object", args=[referral.pk])
+        response = client.post(url, {"reason": "经了解属于劳动争议，应由劳动仲裁处理。"})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert referral.objected_at and "劳动争议" in referral.objection_reason
+    # The case ends as sent back to the bureau; the loop and the clock end with it.
+    assert case.status == "redirected" and case.closed_at
+    redirect = AuditEvent.objects.get(case=case, action=AuditAction.CASE_REDIRECTED)
+    assert redirect.data["to_body"] == "经开区信访局" and redirect.data["police"] is False
+    assert _loop(case).status == PROCESS.CANCELED
+    assert not Task.objects.filter(process=_loop(case), status__in=LOOP_OPEN).exists()
+    assert Notification.objects.filter(user=bureau.grid_worker, case=case).exists()
+    told = Notification.objects.get(organisation=bureau.bureau, case=case)
+    assert "劳动争议" in told.text
+    client.force_login(bureau.petition_staff)
+    page = client.get(reverse("petitionreferral:referrals")).content.decode()
+    assert "Objected" in page and "劳动争议" in page
+    # Nothing is reported overdue about a petition sent back.
+    with time_machine.travel(at("2027-01-10"), tick=False):
+        fire_flow_timers()
+    referral.refresh_from_db()
+    assert referral.overdue_at is None
+    assert not AuditEvent.objects.filter(case=case, action=AuditAction.CASE_OVERDUE).exists()
+
+
+def test_objection_after_acceptance_past_5_working_days_is_refused_art23(client, bureau):
+    referral = _transferred(client, bureau, day="2026-09-29", registered_on="2026-09-25")
+    _accepted_and_mediating(client, bureau, referral, "2026-09-30")
+    case = referral.case
+    client.force_login(bureau.street_staff)
+    url = reverse("petitionreferral:object", args=[referral.pk])
+    with time_machine.travel(at("2026-10-13"), tick=False):
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert url not in page
+        response = client.post(url, {"reason": "非本中心事项"})
+    assert response.status_code == 200
+    assert "2026-10-12" in str(response.context["form"].non_field_errors())
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert referral.objected_at is None and case.status == "mediating"
+    assert open_task(case, "handle")
+    assert _loop(case).status != PROCESS.CANCELED
 
 
 def test_petition_referral_flow_is_charted_on_the_case_page(client, bureau):

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import PROCESS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from mediation.models import AuditAction, AuditEvent, Case, Channel, Notification, OrgKind, Role
 from mediation.models.handoffs import PoliceReferral
@@ -204,24 +204,6 @@ def test_only_the_receiving_centre_hands_back(client, police):
     assert referral.handed_back_at is None
 
 
-def test_accepted_referral_cannot_be_handed_back(client, police):
-    referral = _referred(client, police)
-    perform(
-        client,
-        police.street_staff,
-        referral.case,
-        "review",
-        {"decision": "accept", "tier": "micro"},
-    )
-    client.force_login(police.street_staff)
-    url = reverse("policereferral:hand_back", args=[referral.pk])
-    response = client.post(url, {"reason": "其实是治安案件"})
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    referral.case.refresh_from_db()
-    assert referral.case.status == "accepted"
-
-
 def test_station_sees_the_outcome_of_its_own_referrals_only(client, police):
     referral = _referred(client, police)
     close_case(client, police, referral.case)
@@ -232,6 +214,171 @@ def test_station_sees_the_outcome_of_its_own_referrals_only(client, police):
     client.force_login(police.other_officer)
     page = client.get(reverse("policereferral:referrals"))
     assert list(page.context["sent"]) == []
+
+
+# Hand-back while the case is handled, the station's view of the outcome, and the chart.
+
+IN_MEDIATION = START + datetime.timedelta(hours=2)
+LOOP_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+
+
+def _in_mediation(client, d, *, tier="micro") -> PoliceReferral:
+    """A referral accepted, dispatched to the grid worker, who has started mediating,
+    with a session scheduled for two days later."""
+    referral = _referred(client, d)
+    case = referral.case
+    with time_machine.travel(IN_MEDIATION, tick=False):
+        perform(client, d.street_staff, case, "review", {"decision": "accept", "tier": tier})
+        perform(
+            client,
+            d.street_staff,
+            case,
+            "dispatch",
+            {"organisation": d.grid.pk, "mediator": d.grid_worker.pk},
+        )
+        perform(client, d.grid_worker, case, "start_mediation", {"note": "已电话联系双方"})
+        applicant, respondent = case.parties.order_by("pk")
+        response = client.post(
+            reverse("cases:session_schedule", args=[case.pk]),
+            {
+                "date": "2026-06-03",
+                "time": "10:00",
+                "place": "新园社区调解室",
+                f"notice_{applicant.pk}": "sms",
+                f"notice_{respondent.pk}": "in_person",
+            },
+        )
+        assert response.status_code == 302, response.content
+    case.refresh_from_db()
+    assert case.status == "mediating"
+    return referral
+
+
+def _loop(case) -> Process:
+    return Process.objects.get(caseprocess__case=case)
+
+
+def _open_loop_tasks(case):
+    return Task.objects.filter(process=_loop(case), status__in=LOOP_OPEN)
+
+
+def test_centre_hands_back_a_case_in_mediation_from_the_case_page_art25(client, police):
+    referral = _in_mediation(client, police)
+    case = referral.case
+    assert _open_loop_tasks(case).exists()
+    client.force_login(police.street_staff)
+    with time_machine.travel(IN_MEDIATION + datetime.timedelta(hours=3), tick=False):
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        url = reverse("policereferral:hand_back", args=[referral.pk])
+        assert url in page
+        response = client.post(url, {"reason": "调解中发现一方有殴打行为，涉嫌治安案件。"})
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
+    case.refresh_from_db()
+    referral.refresh_from_db()
+    # The case ends as redirected to the station, through the mediation service.
+    assert case.status == "redirected" and case.closed_at and case.due_at is None
+    redirect = AuditEvent.objects.get(case=case, action=AuditAction.CASE_REDIRECTED)
+    assert redirect.data["police"] is True and redirect.data["to_body"] == "太湖派出所"
+    assert referral.handed_back_at and "殴打" in referral.hand_back_reason
+    assert AuditEvent.objects.filter(case=case, action=AuditAction.POLICE_HANDED_BACK).exists()
+    # The loop is ended cleanly: no step, no deadline timer is left open.
+    assert _loop(case).status == PROCESS.CANCELED
+    assert not _open_loop_tasks(case).exists()
+    # The scheduled session is cancelled with the reason; the mediator and station are told.
+    session = case.sessions.get()
+    assert session.status == "cancelled" and "殴打" in session.reason
+    assert Notification.objects.filter(user=police.grid_worker, case=case).exists()
+    told = Notification.objects.get(organisation=police.station, case=case)
+    assert "殴打" in told.text
+    # The station sees the hand-back and its reason on its own referral.
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals")).content.decode()
+    assert "Handed back to the police" in page and "殴打" in page
+    # Nothing fires later on the ended case.
+    with time_machine.travel(START + datetime.timedelta(days=40), tick=False):
+        fire_flow_timers()
+    assert not AuditEvent.objects.filter(case=case, action=AuditAction.CASE_OVERDUE).exists()
+    assert not Task.objects.filter(process=_loop(case), status=STATUS.ERROR).exists()
+
+
+def test_hand_back_during_handling_without_a_reason_changes_nothing_art25(client, police):
+    referral = _in_mediation(client, police)
+    client.force_login(police.street_staff)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    response = client.post(url, {"reason": "   "})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    referral.refresh_from_db()
+    referral.case.refresh_from_db()
+    assert referral.handed_back_at is None and referral.case.status == "mediating"
+    assert open_task(referral.case, "handle")
+
+
+def test_only_the_centre_hands_back_a_case_in_mediation_art25(client, police):
+    referral = _in_mediation(client, police)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    # The mediator mediates; the centre decides that the case leaves mediation.
+    for user in (police.grid_worker, police.other_street_staff, police.officer):
+        client.force_login(user)
+        assert client.post(url, {"reason": "涉嫌治安案件"}).status_code == 403
+        page = client.get(reverse("cases:detail", args=[referral.case.pk]))
+        assert url not in page.content.decode()
+    referral.case.refresh_from_db()
+    assert referral.case.status == "mediating"
+    assert _loop(referral.case).status != PROCESS.CANCELED
+
+
+def test_case_awaiting_verification_cannot_be_handed_back_art25(client, police):
+    referral = _in_mediation(client, police)
+    case = referral.case
+    with time_machine.travel(IN_MEDIATION + datetime.timedelta(days=1), tick=False):
+        perform(
+            client,
+            police.grid_worker,
+            case,
+            "handle",
+            {"step": "outcome", "outcome": "agreement", "summary": "双方和解"},
+        )
+        client.force_login(police.street_staff)
+        url = reverse("policereferral:hand_back", args=[referral.pk])
+        response = client.post(url, {"reason": "其实是治安案件"})
+    assert response.status_code == 200
+    assert "Awaiting verification" in str(response.context["form"].non_field_errors())
+    case.refresh_from_db()
+    assert case.status == "verifying"
+    assert open_task(case, "verify")
+    referral.refresh_from_db()
+    assert referral.handed_back_at is None
+
+
+def test_hand_back_waits_for_an_open_joint_consultation_art25(client, police):
+    from .helpers_joint import make_departments, summon
+
+    referral = _referred(client, police)
+    case = referral.case
+    perform(client, police.street_staff, case, "review", {"decision": "accept", "tier": "medium"})
+    perform(client, police.street_staff, case, "dispatch", {"organisation": police.street.pk})
+    perform(client, police.street_staff, case, "start_mediation", {"note": "约谈双方"})
+    departments = make_departments(police)
+    assert summon(client, police, case, [departments.housing]).status_code == 302
+    client.force_login(police.street_staff)
+    url = reverse("policereferral:hand_back", args=[referral.pk])
+    response = client.post(url, {"reason": "涉嫌治安案件"})
+    assert response.status_code == 200
+    assert "joint consultation" in str(response.context["form"].non_field_errors())
+    case.refresh_from_db()
+    referral.refresh_from_db()
+    assert case.status == "mediating" and referral.handed_back_at is None
+    assert not AuditEvent.objects.filter(case=case, action=AuditAction.CASE_REDIRECTED).exists()
+    assert _loop(case).status != PROCESS.CANCELED
+
+
+def test_station_sees_an_agreement_on_its_referral_page(client, police):
+    referral = _referred(client, police)
+    close_case(client, police, referral.case)
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals")).content.decode()
+    assert "Agreement" in page and referral.case.number in page
 
 
 def test_police_referral_flow_is_charted_on_the_case_page(client, police):

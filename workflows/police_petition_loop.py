@@ -1,0 +1,51 @@
+"""What a police or petition referral's decision does to the case loop and its own clock.
+
+A centre that hands a police matter back (人民调解法 art 25) or objects to a petition's
+transfer (信访工作条例 art 23) sends the case back to the body that referred it. Before
+acceptance that decision is the loop's review step (``decide_in_review``). Once the case
+is accepted and being handled, the mediation service ends the case and the loop's open
+tasks (dispatch, start, handling, their deadline timers) are cancelled in the same
+transaction, so that no step is left waiting on an ended case.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import PROCESS, STATUS
+
+from mediation.models import Case
+
+from .flows import CaseLoopFlow, diagnosis_open
+from .handoff_review import decide_in_review
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def decide_referral(*, case: Case, user, decide):
+    """Call ``decide()`` (a mediation service that sends the case back) and settle the
+    case loop with it: the review step is decided, or the loop is ended."""
+    in_review = CaseLoopFlow.task_class.objects.filter(
+        process__caseprocess__case=case, flow_task=CaseLoopFlow.review, status__in=OPEN
+    ).exists()
+    if in_review:
+        return decide_in_review(case=case, user=user, decide=decide)
+    return _end_loop(case=case, decide=decide)
+
+
+def _end_loop(*, case: Case, decide):
+    process = CaseLoopFlow.process_class.objects.filter(case=case).first()
+    if process is None or process.status in (PROCESS.DONE, PROCESS.CANCELED):
+        raise ValidationError(_("The case is no longer being handled."))
+    with CaseLoopFlow.lock(process.pk):
+        # The service's own refusals come first; this one undoes what it did.
+        result = decide()
+        if diagnosis_open(case):
+            # The diagnosis sub-flow would wait for a loop that no longer exists.
+            raise ValidationError(
+                _(
+                    "A joint consultation or leader case is open on this case; it must "
+                    "end before the case can be sent back."
+                )
+            )
+        process.refresh_from_db()
+        CaseLoopFlow.instance.cancel(process)
+    return result
