@@ -5,7 +5,8 @@ The officer's referral makes the case itself (``services.case_report``, channel 
 through the case loop's review, the one acceptance there is; a referral still waiting
 after 24 hours is marked late and its centre's director is told. A matter that turns
 out to be a police matter is handed back (人民调解法 art 25), before acceptance or while
-it is handled, and the station sees it with the reason.
+it is handled, and the station sees it with the reason. The station sees the outcome
+of every referral on its own list and is told when the case closes.
 """
 
 import datetime
@@ -210,6 +211,20 @@ def police_referral_hand_back(*, referral: PoliceReferral, actor, reason: str) -
     return referral
 
 
+def police_referral_closed(*, case: Case) -> PoliceReferral | None:
+    """A referred case has closed: its station is told the outcome, which its list shows."""
+    referral = PoliceReferral.objects.filter(case=case).select_related("case").first()
+    if referral is None or referral.case.status != CaseStatus.CLOSED:
+        return referral
+    notify(
+        organisation=referral.station,
+        case=referral.case,
+        text=_("Case %(number)s, referred by your station, is closed: %(outcome)s.")
+        % {"number": referral.case.number, "outcome": referral.case.get_outcome_display()},
+    )
+    return referral
+
+
 def police_referral_escalate_late(*, referral: PoliceReferral) -> PoliceReferral:
     """24 hours have passed: a referral still not accepted is late; its director is told."""
     with transaction.atomic():
@@ -232,6 +247,7 @@ def police_referral_escalate_late(*, referral: PoliceReferral) -> PoliceReferral
 
 
 __all__ = [
+    "police_referral_closed",
     "police_referral_create",
     "police_referral_escalate_late",
     "police_referral_hand_back",

@@ -5,9 +5,10 @@ database timer, at the end of the handling date) → where? ─ case ended → d
                                                            ├ date extended → wait_deadline
                                                            └ otherwise → overdue → late
 
-The receiving centre's objection (art 23) decides the case loop's review step; the
-extension (art 34) moves the date the timer waits for. When the case closes, its
-outcome goes back to the bureau (``on_case_closed``).
+The receiving centre's objection (art 23) decides the case loop's review step, or
+ends the loop of a case already accepted; the extension (art 34) moves the date the
+timer waits for. When the case closes, its outcome goes back to the bureau
+(``on_case_closed``). A case that has ended stops the clock: the flow ends at once.
 """
 
 from django.db import transaction
@@ -22,15 +23,17 @@ from mediation import deadlines, extensions, services_petition
 from mediation.extensions import OpenTask
 from mediation.models import Case, Membership
 from mediation.models.handoffs import PetitionReferral
-from mediation.selectors import user_may_manage_case
+from mediation.selectors import user_may_handle_case, user_may_manage_case
 from mediation.selectors_handoffs import (
     petition_referrals_of_bureaus,
     petition_referrals_received,
+    user_manages_centre,
 )
 from mediation.signals import case_closed
 
 from . import petition_views as views
 from .models import PetitionReferralProcess
+from .police_petition_loop import stop_clock
 from .record_tasks import narrowed_viewset_class
 
 
@@ -104,32 +107,59 @@ def transfer_petition(**kwargs) -> PetitionReferral:
     return referral
 
 
+def stop_petition_clock(referral: PetitionReferral) -> None:
+    """The petition's case has ended: its handling period has nothing left to wait for."""
+    stop_clock(
+        PetitionReferralFlow,
+        PetitionReferralFlow.wait_deadline,
+        petitionreferralprocess__referral=referral,
+    )
+
+
 def on_case_closed(sender, case: Case, **kwargs) -> None:
-    services_petition.petition_referral_record_result(case=case)
+    referral = services_petition.petition_referral_record_result(case=case)
+    if referral is not None:
+        stop_petition_clock(referral)
 
 
 def case_petition_clocks(case: Case, user) -> list[OpenTask]:
-    """The petition's clocks on the case page: the objection window and the handling date."""
+    """The petition's clocks on the case page, for the centre and the case's handler: the
+    objection window (art 23) and the handling date with its extension (art 34). The
+    receiving centre's staff get the pages that object and extend."""
     referral = PetitionReferral.objects.filter(case=case).first()
-    if referral is None or not case.is_open or not user_may_manage_case(user, case):
+    if referral is None or not case.is_open:
         return []
-    url = reverse("petitionreferral:referrals")
+    if not (user_may_manage_case(user, case) or user_may_handle_case(user, case)):
+        return []
+    referral.case = case
+    receiving = user_manages_centre(user, case.centre)
+    listed = reverse("petitionreferral:referrals") if receiving else ""
     entries = []
-    today = timezone.localdate()
-    if referral.objected_at is None and today <= referral.objection_by:
+    if referral.objection_open:
         entries.append(
             OpenTask(
                 title=str(_("Petition: object to a wrong transfer (art 23)")),
-                url=url,
+                url=reverse("petitionreferral:object", args=[referral.pk]) if receiving else "",
                 due=deadlines.end_of_day(referral.objection_by),
             )
         )
+    if referral.extended_at:
+        title = _(
+            "Petition: handle within the period (art 34), extended once by %(days)s days "
+            "with notice to the petitioner"
+        ) % {"days": referral.extended_days}
+    else:
+        title = _("Petition: handle within the period (art 34)")
     entries.append(
         OpenTask(
-            title=str(_("Petition: handle within the period (art 34)")),
-            url=url,
+            title=str(title),
+            url=(
+                reverse("petitionreferral:extend", args=[referral.pk])
+                if receiving and referral.may_extend
+                else listed
+            ),
             due=deadlines.end_of_day(referral.handle_by),
-            overdue=today > referral.handle_by,
+            overdue=timezone.localdate() > referral.handle_by,
         )
     )
     return entries

@@ -151,15 +151,19 @@ class ObjectView(CentreReferralView):
     template_name = "workflows/petition/object.html"
 
     def form_valid(self, form):
+        from .petition import stop_petition_clock
+
         referral, user = self.referral, self.request.user
-        try:
-            decide_referral(
-                case=referral.case,
-                user=user,
-                decide=lambda: services_petition.petition_referral_object(
-                    referral=referral, actor=user, reason=form.cleaned_data["reason"]
-                ),
+
+        def decide():
+            objected = services_petition.petition_referral_object(
+                referral=referral, actor=user, reason=form.cleaned_data["reason"]
             )
+            stop_petition_clock(objected)
+            return objected
+
+        try:
+            decide_referral(case=referral.case, user=user, decide=decide)
         except ValidationError as exc:
             form_errors(form, exc)
             return self.form_invalid(form)

@@ -5,10 +5,10 @@ database timer, 24 hours after the referral) → still waiting? ─ yes → esca
                                                                └ no  → answered
 
 The acceptance itself is the case loop's review step, the one acceptance a case has:
-when it finishes, ``on_review_finished`` records it on the referral. A centre that
-finds a police matter hands it back from the referral's page or the case page: before
-acceptance that decides the review step, while the case is handled it ends the case
-loop (``police_petition_loop.decide_referral``).
+when it finishes, ``on_review_finished`` records it on the referral and the 24-hour
+clock stops. A centre that finds a police matter hands it back from the referral's page
+or the case page: before acceptance that decides the review step, while the case is
+handled it ends the case loop (``police_petition_loop.decide_referral``).
 """
 
 from django.db import transaction
@@ -25,10 +25,12 @@ from mediation.models import Case, CaseStatus, Membership
 from mediation.models.handoffs import PoliceReferral
 from mediation.selectors import user_may_manage_case
 from mediation.selectors_handoffs import police_referrals_of_stations, police_referrals_received
+from mediation.signals import case_closed
 
 from . import police_views as views
 from .flows import CaseLoopFlow
 from .models import PoliceReferralProcess
+from .police_petition_loop import stop_clock
 from .record_tasks import narrowed_viewset_class
 
 
@@ -113,6 +115,16 @@ def on_review_finished(sender, task, **kwargs) -> None:
     )
     if referral is not None:
         services_police.police_referral_reviewed(case=referral.case)
+        # Accepted or handed back, the referral is answered: its 24 hours stop.
+        stop_clock(
+            PoliceReferralFlow,
+            PoliceReferralFlow.wait_acceptance,
+            policereferralprocess__referral=referral,
+        )
+
+
+def on_case_closed(sender, case: Case, **kwargs) -> None:
+    services_police.police_referral_closed(case=case)
 
 
 def case_police_hand_back(case: Case, user) -> list[OpenTask]:
@@ -144,9 +156,10 @@ police_viewset = PoliceViewset(PoliceReferralFlow, icon="local_police")
 
 def ready() -> None:
     """Register the referral pages and the case page's hand-back, and listen for the
-    case loop's review."""
+    case loop's review and the case's closing."""
     extensions.register_app(police_viewset)
     extensions.register_task_source(case_police_hand_back)
     task_finished.connect(
         on_review_finished, sender=CaseLoopFlow, dispatch_uid="workflows.police.review"
     )
+    case_closed.connect(on_case_closed, dispatch_uid="workflows.police.case_closed")

@@ -6,16 +6,24 @@ acceptance that decision is the loop's review step (``decide_in_review``). Once 
 is accepted and being handled, the mediation service ends the case and the loop's open
 tasks (dispatch, start, handling, their deadline timers) are cancelled in the same
 transaction, so that no step is left waiting on an ended case.
+
+A referral's own clock (the 24 hours to accept, the petition's handling period) stops
+when it has nothing left to wait for: its timer fires at once and the flow ends.
 """
+
+import logging
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.status import PROCESS, STATUS
 
 from mediation.models import Case
 
 from .flows import CaseLoopFlow, diagnosis_open
 from .handoff_review import decide_in_review
+
+logger = logging.getLogger(__name__)
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -49,3 +57,29 @@ def _end_loop(*, case: Case, decide):
         process.refresh_from_db()
         CaseLoopFlow.instance.cancel(process)
     return result
+
+
+def stop_clock(flow_class, node, **process_filter) -> None:
+    """Fire ``node``'s scheduled timer now, once the flow locks held are released: the
+    referral has been answered, so its flow goes on to its end without waiting.
+
+    A failure is logged and left to the timer's own time, when the dispatcher fires it.
+    """
+
+    def fire():
+        task = flow_class.task_class.objects.filter(
+            flow_task=node,
+            status=STATUS.SCHEDULED,
+            **{f"process__{key}": value for key, value in process_filter.items()},
+        ).first()
+        if task is None:
+            return
+        try:
+            with task.activation() as activation:
+                if activation.start.can_proceed():
+                    activation.start()
+                    activation.execute()
+        except Exception:
+            logger.exception("The clock of %s could not be stopped early", task.process_id)
+
+    after_lock_released(fire)

@@ -131,3 +131,12 @@ class PetitionReferral(models.Model):
             and timezone.localdate() <= self.objection_by
             and self.case.status in RETURNABLE_STATUSES
         )
+
+    @property
+    def may_extend(self) -> bool:
+        """Whether the handling period can still be extended (art 34; the case is loaded)."""
+        return (
+            self.extended_at is None
+            and self.case.is_open
+            and timezone.localdate() <= self.handle_by
+        )

@@ -242,13 +242,19 @@ def _loop(case) -> Process:
     return Process.objects.get(caseprocess__case=case)
 
 
+def _clock(referral) -> Process:
+    return Process.objects.get(petitionreferralprocess__referral=referral)
+
+
 def test_objection_after_acceptance_within_5_working_days_sends_it_back_art23(client, bureau):
     referral = _transferred(client, bureau, day="2026-09-29", registered_on="2026-09-25")
     _accepted_and_mediating(client, bureau, referral, "2026-09-30")
     case = referral.case
     client.force_login(bureau.street_staff)
     with time_machine.travel(at("2026-10-12", 17), tick=False):
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
         url = reverse("petitionreferral:object", args=[referral.pk])
+        assert url in page
         response = client.post(url, {"reason": "经了解属于劳动争议，应由劳动仲裁处理。"})
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -260,6 +266,7 @@ def test_objection_after_acceptance_within_5_working_days_sends_it_back_art23(cl
     assert redirect.data["to_body"] == "经开区信访局" and redirect.data["police"] is False
     assert _loop(case).status == PROCESS.CANCELED
     assert not Task.objects.filter(process=_loop(case), status__in=LOOP_OPEN).exists()
+    assert _clock(referral).status == PROCESS.DONE
     assert Notification.objects.filter(user=bureau.grid_worker, case=case).exists()
     told = Notification.objects.get(organisation=bureau.bureau, case=case)
     assert "劳动争议" in told.text
@@ -293,6 +300,35 @@ def test_objection_after_acceptance_past_5_working_days_is_refused_art23(client,
     assert _loop(case).status != PROCESS.CANCELED
 
 
+def test_handling_period_and_extension_show_on_the_petition_and_case_pages_art34(client, bureau):
+    referral = _transferred(client, bureau, day="2026-06-02")
+    _accepted_and_mediating(client, bureau, referral, "2026-06-03")
+    case_page = reverse("cases:detail", args=[referral.case.pk])
+    extend = reverse("petitionreferral:extend", args=[referral.pk])
+    client.force_login(bureau.street_staff)
+    with time_machine.travel(at("2026-07-20"), tick=False):
+        page = client.get(case_page).content.decode()
+        assert "handle within the period (art 34)" in page and "2026-08-03" in page
+        assert extend in page
+        response = client.post(extend, {"days": 30, "notice": "已书面告知信访人延期30日"})
+        assert response.status_code == 302
+        page = client.get(case_page).content.decode()
+    assert "extended once by 30 days" in page and "2026-08-31" in page
+    assert extend not in page
+    # The timeline keeps the notice given to the petitioner.
+    assert "已书面告知信访人延期30日" in page
+    # The mediator sees the clock too, without the centre's pages.
+    client.force_login(bureau.grid_worker)
+    with time_machine.travel(at("2026-07-21"), tick=False):
+        page = client.get(case_page).content.decode()
+    assert "extended once by 30 days" in page and "2026-08-31" in page
+    # The bureau sees the new date, the extension and the notice on its own list.
+    client.force_login(bureau.petition_staff)
+    page = client.get(reverse("petitionreferral:referrals")).content.decode()
+    assert "2026-08-31" in page and "extended by 30 days" in page
+    assert "已书面告知信访人延期30日" in page
+
+
 def test_petition_referral_flow_is_charted_on_the_case_page(client, bureau):
     referral = _transferred(client, bureau)
     client.force_login(bureau.street_staff)
@@ -300,3 +336,34 @@ def test_petition_referral_flow_is_charted_on_the_case_page(client, bureau):
         page = client.get(reverse("cases:detail", args=[referral.case.pk]))
     titles = [chart.title for chart in page.context["charts"]]
     assert titles == ["Case closed loop", "Petition referral"]
+
+
+def test_bureau_sees_a_termination_as_the_result_and_the_clock_stops(
+    client, bureau, django_capture_on_commit_callbacks
+):
+    referral = _transferred(client, bureau, day="2026-06-02")
+    _accepted_and_mediating(client, bureau, referral, "2026-06-03")
+    case = referral.case
+    with time_machine.travel(at("2026-06-10"), tick=False):
+        perform(
+            client,
+            bureau.grid_worker,
+            case,
+            "handle",
+            {
+                "step": "outcome",
+                "outcome": "terminated",
+                "summary": "双方分歧较大",
+                "reasons": "被申请人拒绝继续调解",
+                "other_routes": "可向人民法院起诉",
+            },
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            perform(client, bureau.street_staff, case, "verify", {"checked": "on"})
+    referral.refresh_from_db()
+    assert referral.result == "terminated" and referral.result_recorded_at
+    # The handling period has nothing left to wait for.
+    assert _clock(referral).status == PROCESS.DONE
+    client.force_login(bureau.petition_staff)
+    page = client.get(reverse("petitionreferral:referrals")).content.decode()
+    assert "Terminated" in page and case.number in page

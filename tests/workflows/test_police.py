@@ -373,6 +373,51 @@ def test_hand_back_waits_for_an_open_joint_consultation_art25(client, police):
     assert _loop(case).status != PROCESS.CANCELED
 
 
+def test_acceptance_stops_the_24_hour_clock_at_once_24_hours(client, police):
+    referral = _referred(client, police)
+    with time_machine.travel(START + datetime.timedelta(hours=1), tick=False):
+        perform(
+            client,
+            police.street_staff,
+            referral.case,
+            "review",
+            {"decision": "accept", "tier": "micro"},
+        )
+    process = Process.objects.get(policereferralprocess__referral=referral)
+    assert process.status == PROCESS.DONE
+    assert not Task.objects.filter(process=process, status=STATUS.SCHEDULED).exists()
+
+
+def test_station_sees_a_termination_on_its_referral_and_is_told_when_it_closes(
+    client, police, django_capture_on_commit_callbacks
+):
+    referral = _in_mediation(client, police)
+    case = referral.case
+    with time_machine.travel(IN_MEDIATION + datetime.timedelta(days=1), tick=False):
+        perform(
+            client,
+            police.grid_worker,
+            case,
+            "handle",
+            {
+                "step": "outcome",
+                "outcome": "terminated",
+                "summary": "双方分歧较大",
+                "reasons": "被申请人拒绝继续调解",
+                "other_routes": "可向人民法院起诉",
+            },
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            perform(client, police.street_staff, case, "verify", {"checked": "on"})
+    case.refresh_from_db()
+    assert case.status == "closed" and case.outcome == "terminated"
+    told = Notification.objects.get(organisation=police.station, case=case)
+    assert case.number in told.text
+    client.force_login(police.officer)
+    page = client.get(reverse("policereferral:referrals")).content.decode()
+    assert "Terminated" in page and "Closed" in page and case.number in page
+
+
 def test_station_sees_an_agreement_on_its_referral_page(client, police):
     referral = _referred(client, police)
     close_case(client, police, referral.case)
