@@ -3,8 +3,15 @@
 from django.db.models import Q, QuerySet
 
 from . import selectors
-from .models import Membership, Role
-from .models.referrals import Referral, ReferralDocument
+from .models import CaseParty, Membership, Role
+from .models.referrals import (
+    ClockExtension,
+    PartyConsent,
+    Recusal,
+    Referral,
+    ReferralDocument,
+    Suspension,
+)
 
 COURT_ROLES = (Role.COURT_CLERK, Role.JUDGE)
 CENTRE_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
@@ -101,4 +108,31 @@ def referral_documents(referral: Referral) -> QuerySet[ReferralDocument]:
 
 def answered_mediators(referral: Referral) -> list[int]:
     """The mediators already asked: they declined, did not answer, or were recused."""
-    return list(referral.answers.values_list("mediator_id", flat=True))
+    asked = set(referral.answers.values_list("mediator_id", flat=True))
+    recused = referral.recusals.filter(kept=False).values_list("mediator_id", flat=True)
+    return sorted(asked | set(recused))
+
+
+def referral_consents(referral: Referral) -> QuerySet[PartyConsent]:
+    return referral.consents.select_related("party__person", "recorded_by")
+
+
+def parties_to_answer(referral: Referral) -> QuerySet[CaseParty]:
+    """The parties whose answer to the referral is not yet recorded."""
+    return (
+        referral.case.parties.exclude(referral_consents__referral=referral)
+        .select_related("person")
+        .order_by("role", "pk")
+    )
+
+
+def referral_extensions(referral: Referral) -> QuerySet[ClockExtension]:
+    return referral.extensions.select_related("recorded_by").prefetch_related("parties__person")
+
+
+def referral_recusals(referral: Referral) -> QuerySet[Recusal]:
+    return referral.recusals.select_related("mediator", "recorded_by", "consent")
+
+
+def referral_suspensions(referral: Referral) -> QuerySet[Suspension]:
+    return referral.suspensions.select_related("flagged_by", "decided_by")

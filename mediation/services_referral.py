@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import deadlines, selectors, selectors_referral, selectors_roster, services
+from . import (
+    deadlines,
+    selectors,
+    selectors_referral,
+    selectors_roster,
+    services,
+    services_handling,
+)
 from .models import (
     AuditAction,
     Case,
@@ -23,10 +30,13 @@ from .models import (
     MediatorProfile,
     MediatorStatus,
     Organisation,
+    PartyRole,
 )
 from .models.referrals import (
+    ConsentAnswer,
     DocumentKind,
     MediatorAnswer,
+    PartyConsent,
     Procedure,
     Referral,
     ReferralKind,
@@ -34,7 +44,7 @@ from .models.referrals import (
 )
 from .services_handling import notify
 from .services_referral_clock import _reclock
-from .services_referral_end import _audit, _locked
+from .services_referral_end import _audit, _locked, _send_back
 from .services_referral_uploads import document_add
 
 # The tier a receiving centre works at, so that the case is dispatched at its level.
@@ -59,8 +69,13 @@ def referral_create(
     materials: Sequence = (),
     one_party_application: bool = False,
     amount=None,
+    court_case_number: str = "",
 ) -> Referral:
-    """A court clerk sends a dispute to a centre; the case is made from what they typed."""
+    """A court clerk sends a dispute to a centre; the case is made from what they typed.
+
+    An entrustment (委托) was filed before it was entrusted: it names its procedure and
+    the court's case number, under which its trial resumes if mediation fails."""
+    court_case_number = (court_case_number or "").strip()
     errors = {}
     if not selectors_referral.user_may_refer(actor, court):
         errors["court"] = _("Only a clerk of the court may refer its disputes.")
@@ -73,6 +88,9 @@ def referral_create(
         errors["procedure"] = _("An entrustment names its procedure: ordinary or simple.")
     elif kind == ReferralKind.DELEGATION:
         procedure = Procedure.NONE
+        court_case_number = ""
+    if kind == ReferralKind.ENTRUSTMENT and not court_case_number:
+        errors["court_case_number"] = _("An entrustment names the court's case number.")
     if centre.kind not in _CENTRE_TIER:
         errors["centre"] = _("Choose a mediation centre.")
     if not (claim or "").strip():
@@ -100,6 +118,7 @@ def referral_create(
             procedure=procedure,
             claim=claim.strip(),
             one_party_application=one_party_application,
+            court_case_number=court_case_number,
             created_by=actor,
         )
         for upload in materials:
@@ -109,13 +128,27 @@ def referral_create(
 
 
 def referral_take(*, referral: Referral, actor) -> Referral:
-    """The centre takes the referral up: next, the parties' consent (特邀调解规定 art 11)."""
+    """The centre takes the referral up: next, the parties' consent (特邀调解规定 art 11).
+
+    When one party applied, their application is their consent; the other party is
+    contacted within 3 working days (在线调解规则 art 15)."""
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.SUBMITTED)
         if referral.one_party_application:
             referral.status = ReferralStatus.CONTACTING
             referral.contact_by = deadlines.referral_working_days_by(
                 _today(), deadlines.REFERRAL_CONTACT_WORKING_DAYS
+            )
+            PartyConsent.objects.bulk_create(
+                PartyConsent(
+                    referral=referral,
+                    party=party,
+                    answer=ConsentAnswer.CONSENTED,
+                    answered_on=timezone.localdate(referral.created_at),
+                    note=_("Applied to the court for mediation."),
+                    recorded_by=actor,
+                )
+                for party in referral.case.parties.filter(role=PartyRole.APPLICANT)
             )
         else:
             referral.status = ReferralStatus.CONSENT
@@ -130,49 +163,20 @@ def referral_return(*, referral: Referral, actor, reason: str) -> Referral:
     if not reason:
         raise ValidationError({"reason": _("Give the reason the referral goes back.")})
     with transaction.atomic():
-        referral = _locked(referral, *_RETURNABLE)
-        referral.status = ReferralStatus.RETURNED
-        referral.return_reason = reason
-        referral.returned_at = timezone.now()
-        referral.save(update_fields=["status", "return_reason", "returned_at"])
+        referral = _locked(referral, *RETURNABLE)
+        _send_back(referral, actor, reason)
         if referral.case.status == CaseStatus.REPORTED:
             services.case_reject(case=referral.case, actor=actor, reason=reason)
-        _audit(referral, AuditAction.REFERRAL_RETURNED, actor, reason=reason)
-        notify(
-            organisation=referral.court,
-            case=referral.case,
-            text=_("Referral %(number)s is back from the centre: %(reason)s")
-            % {"number": referral.case.number, "reason": reason[:200]},
-        )
     return referral
 
 
-_RETURNABLE = (
+RETURNABLE = (
     ReferralStatus.SUBMITTED,
     ReferralStatus.CONSENT,
     ReferralStatus.CONTACTING,
     ReferralStatus.CHOOSING,
     ReferralStatus.DESIGNATED,
 )
-
-
-def referral_consent(*, referral: Referral, actor, consents: bool, reason: str = "") -> Referral:
-    """Record the parties' consent; a party who refuses sends the referral back (art 17)."""
-    if not consents:
-        return referral_return(
-            referral=referral,
-            actor=actor,
-            reason=reason or _("A party refused mediation (人民调解法 art 17)."),
-        )
-    with transaction.atomic():
-        referral = _locked(referral, ReferralStatus.CONSENT, ReferralStatus.CONTACTING)
-        referral.status = ReferralStatus.CHOOSING
-        referral.choose_by = deadlines.referral_working_days_by(
-            _today(), deadlines.REFERRAL_CHOOSE_WORKING_DAYS
-        )
-        referral.save(update_fields=["status", "choose_by"])
-        _audit(referral, AuditAction.REFERRAL_CONSENTED, actor)
-    return referral
 
 
 def _propose(referral: Referral, mediator, actor, how: str) -> None:
@@ -188,7 +192,8 @@ def _propose(referral: Referral, mediator, actor, how: str) -> None:
 
 
 def referral_choose(*, referral: Referral, actor, mediator) -> Referral:
-    """The parties' joint choice from the roster, recorded by the centre."""
+    """The parties' joint choice from the roster, or the centre's own designation when
+    the rotation finds nobody; never a mediator recused from the case."""
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.CHOOSING)
         on_roster = MediatorProfile.objects.filter(
@@ -200,12 +205,15 @@ def referral_choose(*, referral: Referral, actor, mediator) -> Referral:
             raise ValidationError(
                 {"mediator": _("A mediator cannot handle a case to which they are a party.")}
             )
+        if referral.recusals.filter(mediator=mediator, kept=False).exists():
+            raise ValidationError({"mediator": _("This mediator withdrew from the case (回避).")})
         _propose(referral, mediator, actor, "parties")
     return referral
 
 
 def referral_designate(*, referral: Referral, actor=None) -> Referral:
-    """The rotation designates the next mediator (轮值); none left leaves it to the centre."""
+    """The rotation designates the next mediator (轮值), never one who declined, kept
+    silent or was recused; none left leaves it to the centre, within 3 working days."""
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.CHOOSING, ReferralStatus.DESIGNATED)
         referral.status = ReferralStatus.CHOOSING
@@ -216,7 +224,18 @@ def referral_designate(*, referral: Referral, actor=None) -> Referral:
         )
         if mediator is None:
             referral.proposed_mediator = None
-            referral.save(update_fields=["status", "proposed_mediator"])
+            referral.designate_by = deadlines.referral_working_days_by(
+                _today(), deadlines.REFERRAL_DESIGNATE_WORKING_DAYS
+            )
+            referral.designation_late_at = None
+            referral.save(
+                update_fields=[
+                    "status",
+                    "proposed_mediator",
+                    "designate_by",
+                    "designation_late_at",
+                ]
+            )
             notify(
                 organisation=referral.centre,
                 case=referral.case,
@@ -290,30 +309,58 @@ def referral_answer(
 
 
 def _start_mediation(referral: Referral, mediator) -> None:
-    """The clock starts, and the case is accepted at the centre's level (受理)."""
+    """The clock starts, and the case is accepted at the centre's level (受理).
+
+    A mediator who replaces a recused one takes over the running clock: a recusal
+    does not give the parties a new period."""
     if referral.case.status == CaseStatus.REPORTED:
         services.case_accept(
             case=referral.case, actor=mediator, tier=_CENTRE_TIER[referral.centre.kind]
         )
     referral.mediator = mediator
     referral.status = ReferralStatus.MEDIATING
-    referral.clock_started_on = _today()
+    if referral.clock_started_on is None:
+        referral.clock_started_on = _today()
     referral.save(update_fields=["mediator", "status", "clock_started_on"])
     _reclock(referral)
 
 
 def referral_dispatch(*, referral: Referral) -> Case:
-    """Dispatch the accepted case to the mediator who accepted, at the receiving centre."""
-    referral = Referral.objects.select_related("case", "centre").get(pk=referral.pk)
-    case = services.case_dispatch(
-        case=referral.case,
+    """Dispatch the accepted case to the mediator who accepted, at the receiving centre;
+    a case already dispatched to a recused mediator is re-dispatched to the new one."""
+    with transaction.atomic():
+        referral = Referral.objects.select_related("case", "centre").get(pk=referral.pk)
+        if referral.case.status in services_handling.HANDLING_STATUSES:
+            case = _redispatch(referral)
+        else:
+            case = services.case_dispatch(
+                case=referral.case,
+                actor=referral.mediator,
+                organisation=referral.centre,
+                mediator=referral.mediator,
+            )
+        Case.objects.filter(pk=case.pk).update(due_at=referral.due_on)
+    return case
+
+
+def _redispatch(referral: Referral) -> Case:
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    if selectors.mediator_is_party(case=case, mediator=referral.mediator):
+        raise ValidationError(_("A mediator cannot handle a case to which they are a party."))
+    case.mediator = referral.mediator
+    case.save(update_fields=["mediator"])
+    services.audit_record(
+        action=AuditAction.CASE_DISPATCHED,
         actor=referral.mediator,
-        organisation=referral.centre,
-        mediator=referral.mediator,
+        case=case,
+        organisation=referral.centre.name,
+        mediator=referral.mediator.get_username(),
+        replaces_recused=True,
     )
-    Case.objects.filter(pk=case.pk).update(due_at=referral.due_on)
     return case
 
 
 from .services_referral_clock import *  # noqa: E402, F403
+from .services_referral_consent import *  # noqa: E402, F403
 from .services_referral_end import *  # noqa: E402, F403
+from .services_referral_interrupt import *  # noqa: E402, F403

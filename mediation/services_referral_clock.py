@@ -1,8 +1,11 @@
 """The clock of a court referral (特邀调解规定): its period runs from the mediator's
-acceptance, is extended only with both parties' agreement, stands still during an
-appraisal (鉴定), and when it runs out the centre's director is alerted."""
+acceptance, is extended only with every party's agreement (each extension kept as a
+record), stands still during an appraisal (鉴定) and while mediation is suspended for
+suspected sham mediation, and when it runs out the centre's director is alerted. The
+centre's own designation, when the rotation finds nobody, has 3 working days."""
 
 import datetime
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,14 +23,28 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _appraisal_days(referral: Referral) -> int:
+def _paused_days(referral: Referral) -> int:
+    """The days an appraisal or a suspension stopped the clock, each day counted once."""
     today = _today()
-    return sum(((a.ended_on or today) - a.started_on).days for a in referral.appraisals.all())
+    spans = sorted(
+        (start, end or today)
+        for start, end in [
+            *referral.appraisals.values_list("started_on", "ended_on"),
+            *referral.suspensions.values_list("started_on", "ended_on"),
+        ]
+    )
+    days, reached = 0, None
+    for start, end in spans:
+        start = max(start, reached) if reached else start
+        if end > start:
+            days += (end - start).days
+        reached = max(end, reached) if reached else end
+    return days
 
 
 def _reclock(referral: Referral) -> None:
-    """Recompute the due day: period + extensions + appraisal days; the case follows."""
-    extra = sum(referral.extensions.values_list("days", flat=True)) + _appraisal_days(referral)
+    """Recompute the due day: period + extensions + paused days; the case follows."""
+    extra = sum(referral.extensions.values_list("days", flat=True)) + _paused_days(referral)
     referral.due_on = deadlines.referral_due_on(
         referral.clock_started_on, referral.kind, referral.procedure, extra
     )
@@ -42,29 +59,56 @@ def referral_extend(
     actor,
     days: int,
     reason: str,
-    applicant_consents: bool,
-    respondent_consents: bool,
-) -> Referral:
-    """Extend the period: only with both parties' agreement, each extension recorded."""
+    agreed_on: datetime.date,
+    consenting: Collection[int],
+    consent_note: str = "",
+) -> ClockExtension:
+    """Extend the period by ``days``: only when every party (``consenting``, their pks)
+    agreed on ``agreed_on``. Each extension is kept with the consent, the reason, who
+    recorded it and the period's end before and after."""
     errors = {}
-    if not (applicant_consents and respondent_consents):
-        errors["applicant_consents"] = _(
-            "The period is extended only when both parties agree; record both consents."
-        )
     if not days or days < 1:
         errors["days"] = _("Extend by at least one day.")
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the extension.")
+    if agreed_on is None or agreed_on > _today():
+        errors["agreed_on"] = _("Give the day the parties agreed; it cannot be in the future.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.MEDIATING)
-        ClockExtension.objects.create(
-            referral=referral, days=days, reason=reason.strip(), recorded_by=actor
+        parties = list(referral.case.parties.select_related("person"))
+        missing = [party.person.name for party in parties if party.pk not in set(consenting)]
+        if missing:
+            raise ValidationError(
+                {
+                    "consenting": _(
+                        "The period is extended only when every party agrees; not recorded "
+                        "as agreeing: %(names)s."
+                    )
+                    % {"names": "、".join(missing)}
+                }
+            )
+        if agreed_on < referral.clock_started_on:
+            raise ValidationError(
+                {"agreed_on": _("The parties agree to an extension after mediation started.")}
+            )
+        before = referral.due_on
+        extension = ClockExtension.objects.create(
+            referral=referral,
+            agreed_on=agreed_on,
+            days=days,
+            consent_note=(consent_note or "").strip(),
+            reason=reason.strip(),
+            due_before=before,
+            recorded_by=actor,
         )
+        extension.parties.set(parties)
         _reclock(referral)
+        extension.due_after = referral.due_on
+        extension.save(update_fields=["due_after"])
         _audit(referral, AuditAction.REFERRAL_EXTENDED, actor, days=days, due=str(referral.due_on))
-    return referral
+    return extension
 
 
 def referral_appraisal_start(*, referral: Referral, actor, subject: str) -> Appraisal:
@@ -113,17 +157,49 @@ def referral_overdue(*, referral: Referral) -> bool:
                 "number": referral.case.number,
                 "due": referral.due_on,
             }
-            directors = Membership.objects.filter(
-                organisation=referral.centre, role=Role.CENTRE_DIRECTOR
-            ).select_related("user")
-            for membership in directors:
-                notify(user=membership.user, case=referral.case, text=text)
+            _alert_directors(referral, text)
     return True
+
+
+def referral_designation_late(*, referral: Referral) -> bool:
+    """The centre let its 3 working days to designate a mediator pass: alert its director
+    once. Returns False when a mediator was designated meanwhile."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+        if referral.status != ReferralStatus.CHOOSING or referral.designation_late_at:
+            return False
+        referral.designation_late_at = timezone.now()
+        referral.save(update_fields=["designation_late_at"])
+        _audit(
+            referral,
+            AuditAction.REFERRAL_OVERDUE,
+            None,
+            step="designation",
+            due=str(referral.designate_by),
+        )
+        _alert_directors(
+            referral,
+            _(
+                "Court referral %(number)s has no mediator: the centre was to designate one "
+                "by %(due)s."
+            )
+            % {"number": referral.case.number, "due": referral.designate_by},
+        )
+    return True
+
+
+def _alert_directors(referral: Referral, text: str) -> None:
+    directors = Membership.objects.filter(
+        organisation=referral.centre, role=Role.CENTRE_DIRECTOR
+    ).select_related("user")
+    for membership in directors:
+        notify(user=membership.user, case=referral.case, text=text)
 
 
 __all__ = [
     "referral_appraisal_end",
     "referral_appraisal_start",
+    "referral_designation_late",
     "referral_extend",
     "referral_overdue",
 ]

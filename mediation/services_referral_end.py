@@ -1,6 +1,6 @@
-"""How a court referral ends: recusal and sham mediation on the way, then success
-(judicial confirmation) or failure (termination and undisputed facts), and the
-court's registration of a returned referral (调解转立案)."""
+"""How a court referral ends: success (judicial confirmation) or failure (termination
+and undisputed facts); then the court registers a returned delegation (调解转立案) or
+resumes the trial of a returned entrustment (委托)."""
 
 import datetime
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines, selectors, services
-from .models import AuditAction, Case, Outcome
-from .models.referrals import CourtDecision, Referral, ReferralStatus
+from .models import AuditAction, Outcome
+from .models.referrals import CourtDecision, Referral, ReferralKind, ReferralStatus
 from .services_handling import notify
 
 
@@ -29,54 +29,21 @@ def _audit(referral: Referral, action: str, actor, **data) -> None:
     services.audit_record(action=action, actor=actor, case=referral.case, **data)
 
 
-def referral_recuse(*, referral: Referral, actor, reason: str) -> Referral:
-    """The mediator withdraws (回避), or a party asks for another: the mediator loses the
-    case at once, and the centre's queue shows it for a new designation."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the recusal.")})
-    with transaction.atomic():
-        referral = _locked(referral, ReferralStatus.MEDIATING, ReferralStatus.SUSPENDED)
-        recused = referral.mediator
-        referral.mediator = None
-        referral.save(update_fields=["mediator"])
-        Case.objects.filter(pk=referral.case_id).update(mediator=None)
-        _audit(
-            referral,
-            AuditAction.REFERRAL_RECUSED,
-            actor,
-            mediator=recused.get_username() if recused else "",
-            reason=reason,
-        )
-        notify(
-            organisation=referral.centre,
-            case=referral.case,
-            text=_("The mediator of referral %(number)s is recused: designate another.")
-            % {"number": referral.case.number},
-        )
-    return referral
-
-
-def referral_flag_sham(*, referral: Referral, actor, note: str) -> Referral:
-    """The mediator suspects sham mediation (虚假调解): mediation stops, the court is told."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Say what suggests a sham mediation.")})
-    with transaction.atomic():
-        referral = _locked(referral, ReferralStatus.MEDIATING)
-        if referral.mediator_id != actor.pk:
-            raise ValidationError(_("Only the case's mediator flags a sham mediation."))
-        referral.status = ReferralStatus.SUSPENDED
-        referral.sham_note = note
-        referral.save(update_fields=["status", "sham_note"])
-        _audit(referral, AuditAction.REFERRAL_SHAM, actor, note=note)
-        notify(
-            organisation=referral.court,
-            case=referral.case,
-            text=_("Mediation of referral %(number)s is suspended: suspected sham mediation.")
-            % {"number": referral.case.number},
-        )
-    return referral
+def _send_back(referral: Referral, actor, reason: str, *, tell_court: bool = True) -> None:
+    """The locked ``referral`` goes back to the court with its materials and ``reason``."""
+    referral.status = ReferralStatus.RETURNED
+    referral.return_reason = reason
+    referral.returned_at = timezone.now()
+    referral.save(update_fields=["status", "return_reason", "returned_at"])
+    _audit(referral, AuditAction.REFERRAL_RETURNED, actor, reason=reason)
+    if not tell_court:
+        return
+    notify(
+        organisation=referral.court,
+        case=referral.case,
+        text=_("Referral %(number)s is back from the centre: %(reason)s")
+        % {"number": referral.case.number, "reason": reason[:200]},
+    )
 
 
 def referral_outcome(*, referral: Referral) -> Referral:
@@ -181,6 +148,10 @@ def referral_register(*, referral: Referral, actor, court_case_number: str) -> R
         raise ValidationError({"court_case_number": _("Enter the court's case number.")})
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.RETURNED)
+        if referral.kind != ReferralKind.DELEGATION:
+            raise ValidationError(
+                _("An entrusted case is already filed: record that its trial resumes instead.")
+            )
         referral.court_case_number = number
         referral.status = ReferralStatus.REGISTERED
         referral.registered_at = timezone.now()
@@ -189,12 +160,31 @@ def referral_register(*, referral: Referral, actor, court_case_number: str) -> R
     return referral
 
 
+def referral_trial_resume(*, referral: Referral, actor, court_case_number: str) -> Referral:
+    """A returned entrustment (委托) goes back to its trial under the court's existing case
+    number: the case was filed before it was entrusted, so there is no new 立案."""
+    number = (court_case_number or "").strip()
+    if not number:
+        raise ValidationError({"court_case_number": _("Enter the court's case number.")})
+    with transaction.atomic():
+        referral = _locked(referral, ReferralStatus.RETURNED)
+        if referral.kind != ReferralKind.ENTRUSTMENT:
+            raise ValidationError(
+                _("A delegated dispute was never filed: the court registers it instead.")
+            )
+        referral.court_case_number = number
+        referral.status = ReferralStatus.TRIAL
+        referral.trial_resumed_at = timezone.now()
+        referral.save(update_fields=["court_case_number", "status", "trial_resumed_at"])
+        _audit(referral, AuditAction.REFERRAL_TRIAL_RESUMED, actor, number=number)
+    return referral
+
+
 __all__ = [
     "referral_confirmation_apply",
     "referral_court_decide",
     "referral_failure_records",
-    "referral_flag_sham",
     "referral_outcome",
-    "referral_recuse",
     "referral_register",
+    "referral_trial_resume",
 ]

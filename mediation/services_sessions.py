@@ -1,5 +1,6 @@
 """Mediation sessions: schedule with a notice to each party, tell the parties their
 rights (特邀调解规定 art 14), record what happened, postpone or cancel with a reason.
+A court referral's sessions are held by its mediator while the referral is in mediation.
 
 Each service checks that the actor handles or manages the case, locks the case, makes
 the change and writes its audit event in one transaction.
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import selectors_sessions
 from .models import AuditAction, Case, CaseParty, CaseStatus
+from .models.referrals import Referral, ReferralStatus
 from .models.sessions import (
     MediationSession,
     NoticeChannel,
@@ -35,6 +37,17 @@ SESSION_CASE_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, CaseStatus.
 def _check_actor(actor, case: Case) -> None:
     if not selectors_sessions.user_may_run_sessions(actor, case):
         raise PermissionDenied(_("Only the case's handler or the centre runs its sessions."))
+
+
+def _check_referral(case: Case) -> None:
+    """A court referral's sessions are held only while it is in mediation: not while it
+    waits for a new mediator after a recusal, nor while it is suspended."""
+    referral = Referral.objects.filter(case=case).only("status").first()
+    if referral is not None and referral.status != ReferralStatus.MEDIATING:
+        raise ValidationError(
+            _("The court referral is “%(status)s”: sessions are held while it is in mediation.")
+            % {"status": referral.get_status_display()}
+        )
 
 
 def _clean_notices(case: Case, notices: Mapping[int, str]) -> list[tuple[CaseParty, str]]:
@@ -105,6 +118,7 @@ def session_schedule(
     place = _clean_time(scheduled_at=scheduled_at, online=online, place=place)
     with transaction.atomic():
         case = _locked(case, *SESSION_CASE_STATUSES)
+        _check_referral(case)
         cleaned = _clean_notices(case, notices)
         session = _create_session(
             case=case,
@@ -205,6 +219,7 @@ def session_record(
         raise ValidationError(errors)
     with transaction.atomic():
         case, session = _locked_session(session, actor)
+        _check_referral(case)
         if session.scheduled_at > timezone.now():
             raise ValidationError(_("A session cannot be recorded before its time."))
         untold = selectors_sessions.parties_not_told_rights(case)
@@ -269,6 +284,7 @@ def session_postpone(
     place = _clean_time(scheduled_at=scheduled_at, online=online, place=place)
     with transaction.atomic():
         case, old = _locked_session(session, actor)
+        _check_referral(case)
         cleaned = _clean_notices(case, notices)
         old.status = SessionStatus.POSTPONED
         old.reason = reason

@@ -53,6 +53,8 @@ class AuditAction(models.TextChoices):
     REFERRAL_OUTCOME = "referral.outcome", _("Referral's outcome recorded")
     REFERRAL_CONFIRMATION = "referral.confirmation", _("Judicial confirmation recorded")
     REFERRAL_REGISTERED = "referral.registered", _("Court registered the case")
+    REFERRAL_RESUMED = "referral.resumed", _("Court let the suspended mediation resume")
+    REFERRAL_TRIAL_RESUMED = "referral.trial_resumed", _("Trial resumed at the court")
     PARTY_ADDED = "party.added", _("Party added")
     ORGANISATION_CREATED = "organisation.created", _("Organisation created")
     MEMBERSHIP_GRANTED = "membership.granted", _("Membership granted")

@@ -33,6 +33,8 @@ class ReferralStatus(models.TextChoices):
     FAILED = "failed", _("Mediation failed")
     RETURNED = "returned", _("Returned to the court")
     REGISTERED = "registered", _("Registered by the court")
+    # A failed or returned entrustment (委托): the case was filed, its trial goes on.
+    TRIAL = "trial", _("Trial resumed at the court")
 
 
 class CourtDecision(models.TextChoices):
@@ -89,6 +91,11 @@ class Referral(models.Model):
         related_name="+",
     )
     answer_by = models.DateField(_("mediator answers by"), null=True, blank=True)
+    # Nobody on duty fits: the centre designates one itself within 3 working days.
+    designate_by = models.DateField(_("centre designates by"), null=True, blank=True)
+    designation_late_at = models.DateTimeField(
+        _("late designation alerted at"), null=True, blank=True
+    )
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("mediator"),
@@ -116,7 +123,7 @@ class Referral(models.Model):
     undisputed_facts = models.TextField(_("undisputed facts"), blank=True)
     court_case_number = models.CharField(_("court's case number"), max_length=60, blank=True)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
-    sham_note = models.TextField(_("suspected sham mediation"), blank=True)
+    trial_resumed_at = models.DateTimeField(_("trial resumed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("court referral")
@@ -170,6 +177,49 @@ class ReferralDocument(models.Model):
         return self.name
 
 
+class ConsentAnswer(models.TextChoices):
+    CONSENTED = "consented", _("Consents to mediation")
+    REFUSED = "refused", _("Refuses mediation")
+    UNREACHED = "unreached", _("Could not be reached")
+
+
+class PartyConsent(models.Model):
+    """One party's answer to the referral (特邀调解规定 art 11); a refusal, or a party who
+    cannot be reached, sends the referral back to the court (人民调解法 art 17)."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="consents"
+    )
+    party = models.ForeignKey(
+        "mediation.CaseParty",
+        verbose_name=_("party"),
+        on_delete=models.CASCADE,
+        related_name="referral_consents",
+    )
+    answer = models.CharField(_("answer"), max_length=10, choices=ConsentAnswer.choices)
+    answered_on = models.DateField(_("answered on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("party's consent")
+        verbose_name_plural = _("parties' consent")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "party"], name="referral_consent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.party_id}: {self.answer}"
+
+
 class MediatorAnswer(models.Model):
     """A designated mediator's answer, with any declared conflict (回避)."""
 
@@ -205,13 +255,20 @@ class MediatorAnswer(models.Model):
 
 
 class ClockExtension(models.Model):
-    """An extension of the mediation period that both parties agreed to."""
+    """An extension of the mediation period that every party agreed to, kept as a record."""
 
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="extensions"
     )
+    agreed_on = models.DateField(_("parties agreed on"))
     days = models.PositiveSmallIntegerField(_("days"))
+    parties = models.ManyToManyField(
+        "mediation.CaseParty", verbose_name=_("parties who agreed"), related_name="+"
+    )
+    consent_note = models.TextField(_("how the parties agreed"), blank=True)
     reason = models.TextField(_("reason"))
+    due_before = models.DateField(_("period ended on"), null=True)
+    due_after = models.DateField(_("period now ends on"), null=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -247,3 +304,100 @@ class Appraisal(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class RecusalKind(models.TextChoices):
+    CONFLICT = "conflict", _("The mediator declared a conflict")
+    PARTY_REQUEST = "party", _("A party asked for another mediator")
+
+
+class Recusal(models.Model):
+    """A mediator's withdrawal (回避) during mediation, or a declared conflict that both
+    parties consented in writing to overlook (``kept``)."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mediator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RecusalKind.choices)
+    reason = models.TextField(_("reason"))
+    consent = models.ForeignKey(
+        ReferralDocument,
+        verbose_name=_("parties' written consent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kept = models.BooleanField(_("kept with the parties' consent"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.mediator}: {self.kind}"
+
+
+class SuspensionDecision(models.TextChoices):
+    NONE = "", _("Awaiting the court")
+    RESUMED = "resumed", _("Mediation resumed")
+    ENDED = "ended", _("The court took the case back")
+
+
+class Suspension(models.Model):
+    """Mediation suspended for suspected sham mediation (虚假调解) until the court decides;
+    if it resumes, the suspended days do not count against the period."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="suspensions"
+    )
+    note = models.TextField(_("what suggests a sham mediation"))
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("flagged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_on = models.DateField(_("suspended on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    decision = models.CharField(
+        _("court's decision"),
+        max_length=8,
+        choices=SuspensionDecision.choices,
+        blank=True,
+        default="",
+    )
+    decision_note = models.TextField(_("court's reasons"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["started_on", "id"]
+
+    def __str__(self):
+        return f"{self.started_on}–{self.ended_on or ''}"
