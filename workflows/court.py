@@ -2,25 +2,35 @@
 
 start → decide (centre: take up, or return) ─ returned ──────────────────────────→ close_loop
       → contact (one party applied; 3 working days, else unreached → close_loop)  │
-        or consent (a refusal → close_loop, 人民调解法 art 17)                        │
+        or consent (each party's answer; until all have answered → consent again; │
+        a refusal or an unreachable party → close_loop, 人民调解法 art 17)          │
       → choose (the parties' joint choice, 2 working days, else → designate)        │
       → designate (duty rotation) → answer (designated mediator, 3 working days,    │
-        else no_answer → designate; a decline → designate; nobody fits → pick)      │
-      → hand_to_loop (the case is accepted and dispatched to the mediator)          │
-      → mediation: the case loop's start and handle steps, by the mediator; the     │
-        clock's timer → overdue (director alerted) → mediation                       │
+        else no_answer → designate; a decline → designate; nobody fits → pick, the  │
+        centre's own designation within 3 working days, else its director alerted) │
+      → hand_to_loop (the case is accepted and dispatched, or re-dispatched, to the │
+        mediator who accepted)                                                      │
+      → mediation: the case loop's start and handle steps and the sessions, by the  │
+        mediator; the clock's timer → overdue (director alerted) → mediation;       │
+        a recusal (回避) → recused (the loop's steps released) → designate;          │
+        suspected sham mediation → court_sham (the court: resume → mediation, or    │
+        take the case back → end_loop) ────────────────────────────────────────────┤
       → agreed: apply (judicial confirmation, within 30 days, else → agreed_end)    │
                → court_decides (accepted → court_decides again; confirmed/rejected) │
       → failed: failure (termination and undisputed-facts records) ─────────────────┤
-close_loop → register (the court's case number) → registered                        ┘
+close_loop → a delegation: register (立案, the court's case number) → registered    ┘
+           → an entrustment: resume_trial (its existing case number) → trial_resumed
 
 The flow calls mediation's services; the case loop's review and dispatch steps are
 completed here when the referral decides them, so the loop never waits on a step
-that the referral has already taken.
+that the referral has already taken. A recusal or a sham flag, made on the referral's
+page, completes the waiting mediation step with its service call under the flow's lock
+(``interrupt_mediation``).
 """
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -30,16 +40,15 @@ from viewflow.workflow.status import STATUS
 
 from mediation import deadlines, extensions, selectors_referral, services_referral
 from mediation.models import Case, CaseStatus, Membership
-from mediation.models.referrals import CourtDecision, Referral, ReferralStatus
+from mediation.models.referrals import CourtDecision, Referral, ReferralKind, ReferralStatus
 
+from . import court_pages as pages
 from . import court_views as views
-from .driving import task_perform
+from .court_loop import advance_loop, referral_settling, release_loop_tasks
 from .flows import CaseLoopFlow, register_hold
 from .models import ReferralProcess
 from .open_tasks import open_task_entry, open_tasks_of
 from .record_tasks import RecordTask
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 class ReferralTask(RecordTask):
@@ -54,6 +63,10 @@ def _status(activation) -> str:
 
 def _is(*statuses):
     return lambda activation: _status(activation) in statuses
+
+
+def _referral_case_status(activation) -> str:
+    return views.referral_of(activation.process).case.status
 
 
 class CourtReferralFlow(flow.Flow):
@@ -95,7 +108,13 @@ class CourtReferralFlow(flow.Flow):
         .Annotation(title=_("Record the parties' consent"))
         .Next(this.after_consent)
     )
-    after_consent = flow.If(_is(ReferralStatus.RETURNED)).Then(this.close_loop).Else(this.choose)
+    after_consent = (
+        flow.Switch()
+        .Case(this.close_loop, _is(ReferralStatus.RETURNED))
+        .Case(this.choose, _is(ReferralStatus.CHOOSING))
+        .Case(this.contact, _is(ReferralStatus.CONTACTING))
+        .Default(this.consent)
+    )
     choose = (
         ReferralTask(views.ChooseView.as_view())
         .Who(selectors_referral.user_is_centre_staff)
@@ -114,8 +133,20 @@ class CourtReferralFlow(flow.Flow):
         ReferralTask(views.PickView.as_view())
         .Who(selectors_referral.user_is_centre_staff)
         .Annotation(title=_("Designate a mediator"))
+        .OnTimeout(
+            this.pick_deadline,
+            this.designation_late,
+            interrupting=False,
+            title=_("Designation period over"),
+        )
         .Next(this.answer)
     )
+    designation_late = (
+        flow.Function(this.alert_designation_late)
+        .Annotation(title=_("Alert the centre's director"))
+        .Next(this.director_alerted)
+    )
+    director_alerted = flow.End().Annotation(title=_("Director alerted"))
     answer = (
         ReferralTask(views.AnswerView.as_view())
         .Who(selectors_referral.user_is_proposed_mediator)
@@ -148,7 +179,42 @@ class CourtReferralFlow(flow.Flow):
         .Annotation(title=_("Alert the centre's director"))
         .Next(this.mediation)
     )
-    after_mediation = flow.If(_is(ReferralStatus.AGREED)).Then(this.apply).Else(this.failure)
+    after_mediation = (
+        flow.Switch()
+        .Case(this.apply, _is(ReferralStatus.AGREED))
+        .Case(this.failure, _is(ReferralStatus.FAILED))
+        .Case(this.court_sham, _is(ReferralStatus.SUSPENDED))
+        .Case(this.recused, _is(ReferralStatus.CHOOSING))
+        .Default(this.mediation)
+    )
+    recused = (
+        flow.Function(this.release_loop)
+        .Annotation(title=_("Back to designation after a recusal"))
+        .Next(this.designate)
+    )
+    court_sham = (
+        ReferralTask(views.CourtShamView.as_view())
+        .Who(selectors_referral.user_is_court_staff)
+        .Annotation(title=_("Decide on the suspended mediation"))
+        .Next(this.after_sham)
+    )
+    after_sham = (
+        flow.Switch()
+        .Case(this.end_loop, _is(ReferralStatus.RETURNED))
+        .Case(this.late_outcome, lambda a: _referral_case_status(a) == CaseStatus.VERIFYING)
+        .Default(this.mediation)
+    )
+    # The loop recorded an outcome while mediation was suspended: the referral takes it.
+    late_outcome = (
+        flow.Function(this.mediation_ended)
+        .Annotation(title=_("Outcome recorded during the suspension"))
+        .Next(this.after_mediation)
+    )
+    end_loop = (
+        flow.Function(this.finish_loop)
+        .Annotation(title=_("The court takes the case back"))
+        .Next(this.close_loop)
+    )
     apply = (
         ReferralTask(views.ApplyView.as_view())
         .Who(views.may_record_for_parties)
@@ -181,7 +247,12 @@ class CourtReferralFlow(flow.Flow):
     close_loop = (
         flow.Function(this.settle_loop)
         .Annotation(title=_("Back to the court with its materials"))
-        .Next(this.register)
+        .Next(this.after_close)
+    )
+    after_close = (
+        flow.If(lambda a: views.referral_of(a.process).kind == ReferralKind.ENTRUSTMENT)
+        .Then(this.resume_trial)
+        .Else(this.register)
     )
     register = (
         ReferralTask(views.RegisterView.as_view())
@@ -189,9 +260,16 @@ class CourtReferralFlow(flow.Flow):
         .Annotation(title=_("Register the case at the court"))
         .Next(this.registered)
     )
+    resume_trial = (
+        ReferralTask(views.ResumeTrialView.as_view())
+        .Who(selectors_referral.user_is_court_staff)
+        .Annotation(title=_("Record that the trial resumes"))
+        .Next(this.trial_resumed)
+    )
     agreed = flow.End().Annotation(title=_("Agreement reached"))
     decided = flow.End().Annotation(title=_("Court decided"))
     registered = flow.End().Annotation(title=_("Registered by the court"))
+    trial_resumed = flow.End().Annotation(title=_("Trial resumed at the court"))
 
     def start_process(self, activation, referral: Referral):
         activation.process.referral = referral
@@ -208,6 +286,9 @@ class CourtReferralFlow(flow.Flow):
 
     def answer_deadline(self, activation):
         return deadlines.end_of_day(self._referral(activation).answer_by)
+
+    def pick_deadline(self, activation):
+        return deadlines.end_of_day(self._referral(activation).designate_by)
 
     def apply_deadline(self, activation):
         return deadlines.end_of_day(
@@ -244,8 +325,25 @@ class CourtReferralFlow(flow.Flow):
         services_referral.referral_dispatch(referral=referral)
         advance_loop(referral.case, CaseLoopFlow.dispatch, referral.mediator)
 
-    def mediation_ended(self, activation):
-        services_referral.referral_outcome(referral=self._referral(activation))
+    def alert_designation_late(self, activation):
+        services_referral.referral_designation_late(referral=self._referral(activation))
+
+    def mediation_ended(self, activation, action=None):
+        """The loop recorded the outcome; or ``action``, a recusal or a sham flag, stops
+        the mediation from the referral's page."""
+        if action is not None:
+            return action()
+        return services_referral.referral_outcome(referral=self._referral(activation))
+
+    def release_loop(self, activation):
+        release_loop_tasks(self._referral(activation).case)
+
+    def finish_loop(self, activation):
+        """The court took the case back: its mediation was terminated by the court's
+        decision, and the loop's handling steps are completed with it."""
+        case = self._referral(activation).case
+        for node in (CaseLoopFlow.start_mediation, CaseLoopFlow.handle):
+            advance_loop(case, node, None)
 
     def escalate_overdue(self, activation):
         services_referral.referral_overdue(referral=self._referral(activation))
@@ -262,17 +360,22 @@ class CourtReferralFlow(flow.Flow):
         return user.is_superuser or Membership.objects.filter(user=user).exists()
 
 
-def advance_loop(case: Case, node, actor) -> None:
-    """Complete the case loop's open ``node`` task, whose decision the referral has made."""
-    task = CaseLoopFlow.task_class.objects.filter(
-        process__caseprocess__case=case, flow_task=node, status__in=OPEN
-    ).first()
-    if task is not None:
-        task_perform(task, actor)
-
-
 def start_referral(referral: Referral) -> None:
     CourtReferralFlow.start.run(referral=referral)
+
+
+def interrupt_mediation(referral: Referral, action):
+    """Run ``action`` (a recusal or a sham flag) and finish the waiting mediation step
+    with it, under the flow's lock: the referral's flow moves on in the same
+    transaction, or neither happens."""
+    task = CourtReferralFlow.task_class.objects.filter(
+        process__referralprocess__referral=referral,
+        flow_task=CourtReferralFlow.mediation,
+        status=STATUS.NEW,
+    ).first()
+    if task is None:
+        raise ValidationError(_("This is possible only while the referral is in mediation."))
+    return CourtReferralFlow.mediation.run(task, action=action)
 
 
 def resume_after_outcome(sender, process=None, task=None, **kwargs) -> None:
@@ -298,20 +401,6 @@ def case_referral_tasks(case: Case, user) -> list:
     return [open_task_entry(task, user) for task in open_tasks_of(processes)]
 
 
-# Until the mediator accepts, the referral takes the loop's review and dispatch itself.
-SETTLING = (
-    ReferralStatus.SUBMITTED,
-    ReferralStatus.CONSENT,
-    ReferralStatus.CONTACTING,
-    ReferralStatus.CHOOSING,
-    ReferralStatus.DESIGNATED,
-)
-
-
-def referral_settling(case: Case) -> bool:
-    return Referral.objects.filter(case=case, status__in=SETTLING).exists()
-
-
 def ready() -> None:
     """Register the flow's pages, the referral pages, and the wait on the case loop."""
     register_hold(referral_settling)
@@ -319,5 +408,7 @@ def ready() -> None:
         resume_after_outcome, sender=CaseLoopFlow, dispatch_uid="workflows.court.resume"
     )
     extensions.register_app(court_viewset)
-    extensions.register_app(views.ReferralApplication(start=start_referral))
+    extensions.register_app(
+        pages.ReferralApplication(start=start_referral, interrupt=interrupt_mediation)
+    )
     extensions.register_task_source(case_referral_tasks)

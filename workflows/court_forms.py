@@ -2,11 +2,18 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation import selectors_referral
 from mediation.models import DisputeType, MediatorProfile, MediatorStatus, Organisation
-from mediation.models.referrals import CourtDecision, Procedure, ReferralKind
+from mediation.models.referrals import (
+    ConsentAnswer,
+    CourtDecision,
+    Procedure,
+    RecusalKind,
+    ReferralKind,
+)
 
 CENTRE_KINDS = ("district_centre", "street_centre")
 
@@ -34,6 +41,12 @@ class ReferralCreateForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
     procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices, required=False)
+    court_case_number = forms.CharField(
+        label=_("The court's case number"),
+        max_length=60,
+        required=False,
+        help_text=_("For an entrustment: the number the case was filed under."),
+    )
     title = forms.CharField(label=_("Summary"), max_length=200)
     claim = forms.CharField(label=_("Claim"), widget=forms.Textarea, required=False)
     dispute_type = forms.ChoiceField(label=_("Dispute type"), choices=DisputeType.choices)
@@ -84,22 +97,35 @@ class DecideForm(_TaskForm):
 
 
 class ConsentForm(_TaskForm):
-    consents = forms.TypedChoiceField(
-        label=_("The parties' answer"),
-        choices=[
-            ("1", _("Every party consents to mediation")),
-            ("0", _("A party refuses, or cannot be reached")),
-        ],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(label=_("Who refused, and why"), widget=forms.Textarea, required=False)
+    """Each party's answer (特邀调解规定 art 11): those who have not answered yet are
+    listed; an answer left empty waits for the next round."""
 
-    def clean(self):
-        data = super().clean()
-        if data.get("consents") is False:
-            _need(self, data, "reason")
-        return data
+    answered_on = forms.DateField(
+        label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.initial.setdefault("answered_on", timezone.localdate())
+        self.parties = list(selectors_referral.parties_to_answer(case.referral))
+        for party in self.parties:
+            self.fields[f"answer_{party.pk}"] = forms.ChoiceField(
+                label=_("Answer of %(party)s") % {"party": party},
+                choices=[("", _("No answer yet")), *ConsentAnswer.choices],
+                required=False,
+            )
+            self.fields[f"note_{party.pk}"] = forms.CharField(
+                label=_("Note on %(name)s's answer") % {"name": party.person.name},
+                required=False,
+                help_text=_("Why they refused, or how they were contacted."),
+            )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "answered_on": data["answered_on"],
+            "answers": {p.pk: (data[f"answer_{p.pk}"], data[f"note_{p.pk}"]) for p in self.parties},
+        }
 
 
 class ChooseForm(_TaskForm):
@@ -191,19 +217,103 @@ class RegisterForm(_TaskForm):
     court_case_number = forms.CharField(label=_("The court's case number"), max_length=60)
 
 
+class ResumeTrialForm(_TaskForm):
+    """A returned entrustment: the trial goes on under the case number it was filed with."""
+
+    court_case_number = forms.CharField(
+        label=_("The court's case number"),
+        max_length=60,
+        help_text=_("The number the case was filed under; there is no new registration."),
+    )
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.initial.setdefault("court_case_number", case.referral.court_case_number)
+
+
+class ShamDecision:
+    RESUME = "resume"
+    END = "end"
+    choices = [
+        (RESUME, _("Mediation resumes; the suspended days do not count")),
+        (END, _("The court takes the case back")),
+    ]
+
+
+class CourtShamForm(_TaskForm):
+    decision = forms.ChoiceField(
+        label=_("The court's decision"), choices=ShamDecision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("The court's reasons"), widget=forms.Textarea)
+
+
 # The mediator's and the centre's actions while mediation runs.
 
 
 class ExtendForm(forms.Form):
+    """An extension, with each party's agreement; refused unless every party agreed."""
+
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
-    applicant_consents = forms.BooleanField(label=_("The applicant agrees"), required=False)
-    respondent_consents = forms.BooleanField(label=_("The respondent agrees"), required=False)
+    agreed_on = forms.DateField(
+        label=_("The parties agreed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_note = forms.CharField(
+        label=_("How the parties agreed"),
+        required=False,
+        help_text=_("For example: in writing, at the session of 3 September."),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("agreed_on", timezone.localdate())
+        self.parties = list(referral.case.parties.select_related("person"))
+        for party in self.parties:
+            self.fields[f"consent_{party.pk}"] = forms.BooleanField(
+                label=_("%(party)s agrees") % {"party": party}, required=False
+            )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "days": data["days"],
+            "reason": data["reason"],
+            "agreed_on": data["agreed_on"],
+            "consent_note": data["consent_note"],
+            "consenting": [p.pk for p in self.parties if data[f"consent_{p.pk}"]],
+        }
+
+
+class RecusalForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Why the mediator withdraws"),
+        choices=RecusalKind.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("The relationship, the interest, or the party's request"), widget=forms.Textarea
+    )
+    consent = forms.FileField(
+        label=_("Both parties' written consent to keep the mediator"),
+        required=False,
+        help_text=_(
+            "Only for a declared conflict: with it the mediator stays; without it they withdraw."
+        ),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class AppraisalForm(forms.Form):
     subject = forms.CharField(label=_("What is appraised"), max_length=200, required=False)
 
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+class ShamForm(forms.Form):
+    note = forms.CharField(label=_("What suggests a sham mediation"), widget=forms.Textarea)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,20 +1,13 @@
-"""The court referral's pages: the flow's task pages, the court's list and the centre's
-queue, the clerk's referral form, a referral's page with its actions, and downloads."""
+"""The court referral flow's task pages; the pages outside the flow's steps (lists, the
+referral form, a referral's page and its actions) are in ``court_pages``."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
-from django.views import generic
-from viewflow.urls import Application
 
-from mediation import selectors, selectors_referral, services, services_referral
-from mediation.forms import add_service_errors
-from mediation.models import Case, PartyRole, PersonKind
-from mediation.models.referrals import Referral, ReferralDocument
+from mediation import selectors_referral, services_referral
+from mediation.models import Case
+from mediation.models.referrals import Referral
 
 from . import court_forms as forms
 from .models import ReferralProcess
@@ -94,13 +87,14 @@ class DecideView(ReferralTaskView):
 class ConsentView(ReferralTaskView):
     form_class = forms.ConsentForm
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            consents=selectors_referral.referral_consents(self.referral), **kwargs
+        )
+
     def perform(self, form):
-        data = form.cleaned_data
         services_referral.referral_consent(
-            referral=self.referral,
-            actor=self.request.user,
-            consents=data["consents"],
-            reason=data["reason"],
+            referral=self.referral, actor=self.request.user, **form.service_kwargs()
         )
 
 
@@ -167,6 +161,35 @@ class FailureView(ReferralTaskView):
         )
 
 
+class CourtShamView(ReferralTaskView):
+    form_class = forms.CourtShamForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            suspensions=selectors_referral.referral_suspensions(self.referral), **kwargs
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services_referral.referral_sham_decide(
+            referral=self.referral,
+            actor=self.request.user,
+            resume=data["decision"] == forms.ShamDecision.RESUME,
+            note=data["note"],
+        )
+
+
+class ResumeTrialView(ReferralTaskView):
+    form_class = forms.ResumeTrialForm
+
+    def perform(self, form):
+        services_referral.referral_trial_resume(
+            referral=self.referral,
+            actor=self.request.user,
+            court_case_number=form.cleaned_data["court_case_number"],
+        )
+
+
 class RegisterView(ReferralTaskView):
     form_class = forms.RegisterForm
 
@@ -176,196 +199,3 @@ class RegisterView(ReferralTaskView):
             actor=self.request.user,
             court_case_number=form.cleaned_data["court_case_number"],
         )
-
-
-# The referral pages outside the flow's steps.
-
-
-class ReferralListView(generic.TemplateView):
-    template_name = "workflows/court/list.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        if not user.is_authenticated:
-            raise PermissionDenied
-        return super().get_context_data(
-            court_referrals=selectors_referral.court_referrals(user),
-            queue=selectors_referral.centre_queue(user),
-            may_refer=selectors_referral.referring_courts(user).exists(),
-            **kwargs,
-        )
-
-
-class ReferralCreateView(generic.FormView):
-    template_name = "workflows/court/form.html"
-    form_class = forms.ReferralCreateForm
-    start = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not selectors_referral.referring_courts(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def _parties(self, data) -> list:
-        parties = []
-        for role, prefix in (
-            (PartyRole.APPLICANT, "applicant"),
-            (PartyRole.RESPONDENT, "respondent"),
-        ):
-            name = (data.get(f"{prefix}_name") or "").strip()
-            if name:
-                person = services.PersonInput(
-                    kind=PersonKind.NATURAL,
-                    name=name,
-                    id_number=data.get(f"{prefix}_id_number", ""),
-                    phone=data.get(f"{prefix}_phone", ""),
-                )
-                parties.append(services.PartyInput(role=role, person=person))
-        return parties
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            referral = services_referral.referral_create(
-                actor=self.request.user,
-                court=data["court"],
-                centre=data["centre"],
-                kind=data["kind"],
-                procedure=data["procedure"],
-                title=data["title"],
-                claim=data["claim"],
-                dispute_type=data["dispute_type"],
-                parties=self._parties(data),
-                materials=data["materials"],
-                one_party_application=data["one_party_application"],
-            )
-            self.start(referral)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Referral sent: case %s.") % referral.case.number)
-        return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
-
-
-def _visible_referral(request, pk) -> Referral:
-    referral = selectors_referral.referrals_visible_to(request.user).filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
-class ReferralDetailView(generic.TemplateView):
-    template_name = "workflows/court/detail.html"
-
-    def get_context_data(self, pk, **kwargs):
-        referral = _visible_referral(self.request, pk)
-        user = self.request.user
-        return super().get_context_data(
-            referral=referral,
-            case=referral.case,
-            parties=selectors.case_parties(referral.case),
-            documents=selectors_referral.referral_documents(referral),
-            extensions=referral.extensions.all(),
-            appraisals=referral.appraisals.all(),
-            answers=referral.answers.select_related("mediator"),
-            is_mediator=selectors_referral.user_is_mediator(user, referral),
-            is_centre=selectors_referral.user_is_centre_staff(user, referral),
-            **kwargs,
-        )
-
-
-def document_download(request, pk):
-    """Uploads are never served publicly: only to those who may see the referral."""
-    document = get_object_or_404(ReferralDocument.objects.select_related("referral"), pk=pk)
-    if not selectors_referral.user_may_see_referral(request.user, document.referral):
-        raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
-
-
-class ReferralActionView(generic.FormView):
-    """The mediator's and the centre's actions while mediation runs."""
-
-    template_name = "workflows/court/form.html"
-    ACTIONS = {
-        "extend": forms.ExtendForm,
-        "appraisal_start": forms.AppraisalForm,
-        "appraisal_end": forms.AppraisalForm,
-        "recuse": forms.NoteForm,
-        "sham": forms.NoteForm,
-    }
-
-    def dispatch(self, request, *args, pk, action, **kwargs):
-        if action not in self.ACTIONS:
-            raise Http404
-        self.referral, self.action = _visible_referral(request, pk), action
-        user = request.user
-        allowed = selectors_referral.user_is_mediator(user, self.referral)
-        if action != "sham":
-            allowed = allowed or selectors_referral.user_is_centre_staff(user, self.referral)
-        if not allowed:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_class(self):
-        return self.ACTIONS[self.action]
-
-    def form_valid(self, form):
-        data, user, referral = form.cleaned_data, self.request.user, self.referral
-        try:
-            if self.action == "extend":
-                services_referral.referral_extend(referral=referral, actor=user, **data)
-            elif self.action == "appraisal_start":
-                services_referral.referral_appraisal_start(
-                    referral=referral, actor=user, subject=data["subject"]
-                )
-            elif self.action == "appraisal_end":
-                services_referral.referral_appraisal_end(referral=referral, actor=user)
-            elif self.action == "recuse":
-                services_referral.referral_recuse(
-                    referral=referral, actor=user, reason=data["note"]
-                )
-            else:
-                services_referral.referral_flag_sham(
-                    referral=referral, actor=user, note=data["note"]
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        if selectors_referral.user_may_see_referral(user, referral):
-            return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
-        return HttpResponseRedirect(reverse("referrals:list"))
-
-
-class ReferralApplication(Application):
-    app_name = "referrals"
-    title = _("Court referrals")
-    icon = "account_balance"
-    base_template_name = "mediation/base.html"
-    menu_template_name = "workflows/court/menu.html"
-
-    def __init__(self, *, start, **kwargs):
-        super().__init__(**kwargs)
-        self._start = start
-
-    @property
-    def list_path(self):
-        return path("", ReferralListView.as_view(), name="list")
-
-    @property
-    def create_path(self):
-        return path("new/", ReferralCreateView.as_view(start=self._start), name="new")
-
-    @property
-    def detail_path(self):
-        return path("<int:pk>/", ReferralDetailView.as_view(), name="detail")
-
-    @property
-    def action_path(self):
-        return path("<int:pk>/<slug:action>/", ReferralActionView.as_view(), name="action")
-
-    @property
-    def download_path(self):
-        return path("documents/<int:pk>/", document_download, name="download")
