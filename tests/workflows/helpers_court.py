@@ -6,11 +6,13 @@ import datetime
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from mediation import services_roster
 from mediation.models import DisputeType, OrgKind, Role
 from mediation.models.referrals import Referral
+from mediation.models.sessions import MediationSession, RightsItem
 from tests.factories import make_id_number, org, staff
 from workflows.court import CourtReferralFlow
 
@@ -125,9 +127,25 @@ def perform(client, user, referral, name: str, data: dict):
     return client.post(task_url(open_task(referral, name), "execute"), data)
 
 
+def answers(referral, day=None, **by_role) -> dict:
+    """The consent form's data: ``applicant="consented"``, ``respondent=("refused", "不同意")``."""
+    data = {"answered_on": day or timezone.localdate().isoformat()}
+    for party in referral.case.parties.all():
+        answer = by_role.get(party.role, "")
+        answer, note = answer if isinstance(answer, tuple) else (answer, "")
+        data[f"answer_{party.pk}"] = answer
+        data[f"note_{party.pk}"] = note
+    return data
+
+
+def consent_all(client, court, referral, step="consent"):
+    data = answers(referral, applicant="consented", respondent="consented")
+    return perform(client, court.centre_staff, referral, step, data)
+
+
 def take_and_consent(client, court, referral) -> None:
     perform(client, court.centre_staff, referral, "decide", {"decision": "take"})
-    perform(client, court.centre_staff, referral, "consent", {"consents": "1"})
+    consent_all(client, court, referral)
 
 
 def to_mediation(client, court, referral):
@@ -151,6 +169,51 @@ def mediate(client, mediator, case, outcome: str, **fields):
         "handle",
         {"step": "outcome", "outcome": outcome, "summary": "调解情况", **fields},
     )
+
+
+SESSION_PLACE = "经开区调处中心第一调解室"
+
+
+def schedule_session(client, mediator, referral, day: str):
+    """From the referral's page, the mediator tells the parties their rights (art 14) and
+    schedules a private session at 09:30 on ``day``, with a notice to each party."""
+    client.force_login(mediator)
+    case = referral.case
+    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    rights_url = reverse("cases:rights_notice", args=[case.pk])
+    schedule_url = reverse("cases:session_schedule", args=[case.pk])
+    assert rights_url in detail and schedule_url in detail
+    parties = list(case.parties.all())
+    response = client.post(
+        rights_url,
+        {
+            "parties": [p.pk for p in parties],
+            "items": list(RightsItem.values),
+            "channel": "in_person",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    data = {"date": day, "time": "09:30", "place": SESSION_PLACE}
+    data.update({f"notice_{p.pk}": "sms" for p in parties})
+    response = client.post(schedule_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    return MediationSession.objects.get(case=case, status="scheduled")
+
+
+def record_session(client, mediator, referral, outcome="continue"):
+    """The mediator records the held session: both parties present, their statements."""
+    client.force_login(mediator)
+    case = referral.case
+    session = MediationSession.objects.get(case=case, status="scheduled")
+    data = {"statements": "双方陈述借款经过。", "outcome": outcome, "outcome_note": ""}
+    for party in case.parties.all():
+        data[f"present_{party.pk}"] = "on"
+        data[f"statement_{party.pk}"] = f"{party.person.name}的陈述"
+    url = reverse("cases:session_record", args=[case.pk, session.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    session.refresh_from_db()
+    return session
 
 
 # The referrals' tests start on a Tuesday in September 2026, before National Day.

@@ -99,7 +99,13 @@ def test_delegation_clock_is_30_days_and_ends_after_national_day_holiday(client,
 def test_entrustment_clock_15_days_ordinary_7_days_simple(client, duty, procedure, due):
     court = duty
     with at("2026-09-01"):
-        refer(client, court, kind="entrustment", procedure=procedure)
+        refer(
+            client,
+            court,
+            kind="entrustment",
+            procedure=procedure,
+            court_case_number="（2026）经开民初7号",
+        )
         referral = last_referral()
         to_mediation(client, court, referral)
     assert referral.due_on == due
@@ -111,20 +117,102 @@ def test_extension_refused_without_both_parties_consent_and_recorded_with_it(cli
         refer(client, court)
         referral = last_referral()
         mediator = to_mediation(client, court, referral)
+        applicant, respondent = (
+            referral.case.parties.get(role=role) for role in ("applicant", "respondent")
+        )
+    with at("2026-09-10"):
         url = reverse("referrals:action", args=[referral.pk, "extend"])
         client.force_login(mediator)
-        response = client.post(
-            url, {"days": 10, "reason": "需补充证据", "applicant_consents": "on"}
-        )
+        data = {"days": 10, "reason": "需补充证据", "agreed_on": "2026-09-09"}
+        response = client.post(url, {**data, f"consent_{applicant.pk}": "on"})
         assert response.status_code == 200
+        assert "李四" in str(response.context["form"].non_field_errors())
         referral.refresh_from_db()
         assert referral.due_on == datetime.date(2026, 10, 8) and not referral.extensions.exists()
-        both = {"applicant_consents": "on", "respondent_consents": "on"}
-        client.post(url, {"days": 10, "reason": "需补充证据", **both})
+
+        both = {f"consent_{applicant.pk}": "on", f"consent_{respondent.pk}": "on"}
+        response = client.post(url, {**data, **both, "consent_note": "双方书面同意"})
+        assert response.status_code == 302
         referral.refresh_from_db()
         # 1 September + 40 days is Sunday 11 October: the period ends on Monday 12 October.
-        assert referral.extensions.count() == 1
         assert referral.due_on == datetime.date(2026, 10, 12)
+        extension = referral.extensions.get()
+        assert extension.agreed_on == datetime.date(2026, 9, 9) and extension.days == 10
+        assert set(extension.parties.all()) == {applicant, respondent}
+        assert extension.reason == "需补充证据" and extension.consent_note == "双方书面同意"
+        assert extension.recorded_by == mediator
+        assert extension.due_before == datetime.date(2026, 10, 8)
+        assert extension.due_after == datetime.date(2026, 10, 12)
+
+        # Each extension is its own record, recorded by whoever records it.
+        client.force_login(court.centre_staff)
+        client.post(url, {**data, **both, "days": 5, "reason": "等待对账"})
+        assert referral.extensions.count() == 2
+        assert referral.extensions.last().recorded_by == court.centre_staff
+        client.force_login(court.clerk)
+        page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        assert "需补充证据" in page and "等待对账" in page and "双方书面同意" in page
+
+
+def test_extension_agreed_in_the_future_is_refused_and_nothing_saved(client, duty):
+    court = duty
+    with at("2026-09-01"):
+        refer(client, court)
+        referral = last_referral()
+        mediator = to_mediation(client, court, referral)
+        consents = {f"consent_{p.pk}": "on" for p in referral.case.parties.all()}
+        client.force_login(mediator)
+        response = client.post(
+            reverse("referrals:action", args=[referral.pk, "extend"]),
+            {"days": 10, "reason": "需补充证据", "agreed_on": "2026-09-02", **consents},
+        )
+        assert response.status_code == 200 and "agreed_on" in response.context["form"].errors
+        assert not referral.extensions.exists()
+
+
+def test_centre_designates_within_3_working_days_else_director_alerted_art12(client, court):
+    # Nobody is on duty: the rotation finds nobody and the centre designates itself.
+    with at("2026-09-29"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        perform(client, court.centre_staff, referral, "choose", {"mediator": ""})
+        referral.refresh_from_db()
+        assert has_open(referral, "pick") and referral.proposed_mediator is None
+        # 30 September, the National Day holiday, then 8 and 9 October.
+        assert referral.designate_by == datetime.date(2026, 10, 9)
+    with at("2026-10-09", 23):
+        fire_flow_timers()
+        assert not Notification.objects.filter(user=court.director).exists()
+    with at("2026-10-10", 0):
+        fire_flow_timers()
+        alerts = Notification.objects.filter(user=court.director, case=referral.case)
+        assert alerts.count() == 1
+        # The alert does not take the task away: the centre still designates.
+        assert has_open(referral, "pick")
+    with at("2026-10-12"):
+        fire_flow_timers()
+        assert alerts.count() == 1
+        perform(client, court.centre_staff, referral, "pick", {"mediator": court.mediators[1].pk})
+        referral.refresh_from_db()
+        assert referral.proposed_mediator == court.mediators[1]
+        perform(client, court.mediators[1], referral, "answer", {"accept": "1"})
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.MEDIATING
+
+
+def test_centre_designating_in_time_alerts_nobody(client, court):
+    with at("2026-09-29"):
+        refer(client, court)
+        referral = last_referral()
+        take_and_consent(client, court, referral)
+        perform(client, court.centre_staff, referral, "choose", {"mediator": ""})
+        perform(client, court.centre_staff, referral, "pick", {"mediator": court.mediators[0].pk})
+        assert has_open(referral, "answer")
+    # The centre's timer went with its task; the designated mediator has their own.
+    with at("2026-10-10", 0):
+        fire_flow_timers()
+    assert not Notification.objects.filter(user=court.director).exists()
 
 
 def test_appraisal_time_does_not_count_against_the_clock(client, duty):
