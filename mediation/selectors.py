@@ -5,20 +5,28 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+# Who may see which case is decided in ``access``; these names stay importable here.
+from .access import (  # noqa: F401
+    MANAGER_ROLES,
+    access_case,
+    cases_visible_to,
+    user_may_handle_case,
+    user_may_manage_case,
+)
 from .models import (
     AuditAction,
     AuditEvent,
     Case,
+    CaseGroupObjectPermission,
     CaseParty,
+    CaseUserObjectPermission,
     MediatorProfile,
     MediatorStatus,
     Membership,
     Organisation,
     OrgKind,
-    Role,
 )
 from .models.cases import FINAL_STATUSES
 
@@ -40,23 +48,6 @@ def _within_posts(user, queryset: QuerySet, path_field: str) -> QuerySet:
     return queryset.filter(
         reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
     )
-
-
-def cases_visible_to(user) -> QuerySet[Case]:
-    """The cases ``user`` may see: those handled in the subtree of any of their posts.
-
-    Superusers see every case. Everyone else sees the cases handled by their own
-    organisations and the organisations below them, the cases they mediate and the
-    cases they lead.
-    """
-    within = _within_posts(user, Case.objects.all(), "handling_org__path")
-    if not user.is_authenticated or user.is_superuser:
-        return within
-    # The mediator a case is dispatched to (an invited mediator on the roster may be
-    # posted outside the centre's line) and its responsible leader (包保领导) see it
-    # wherever they are posted.
-    led = Case.objects.filter(leader_cases__leader=user).values("pk")
-    return Case.objects.filter(Q(pk__in=within.values("pk")) | Q(mediator=user) | Q(pk__in=led))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,10 +83,7 @@ def case_list(*, user, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
 
 def case_get(*, user, pk: int) -> Case:
     """One case that ``user`` may see; 404 otherwise, so that ids cannot be probed."""
-    try:
-        return cases_visible_to(user).select_related("handling_org", "grid", "centre").get(pk=pk)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    return access_case(user, pk)
 
 
 def case_parties(case: Case) -> QuerySet[CaseParty]:
@@ -159,33 +147,7 @@ def intake_grids(user) -> QuerySet[Organisation]:
     return organisations_visible_to(user).filter(kind=OrgKind.GRID)
 
 
-# Who may take which step of a case's closed loop.
-
-MANAGER_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
-
-
-def user_may_manage_case(user, case: Case) -> bool:
-    """Centre staff or a director of the case's registering or handling organisation.
-
-    They accept, dispatch, verify and take the ratings.
-    """
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user,
-        role__in=MANAGER_ROLES,
-        organisation_id__in=[case.centre_id, case.handling_org_id],
-    ).exists()
-
-
-def user_may_handle_case(user, case: Case) -> bool:
-    """The assigned mediator, or, when none is named, anyone posted at the handling organisation."""
-    if not user.is_authenticated:
-        return False
-    if case.mediator_id is not None:
-        return case.mediator_id == user.pk
-    return Membership.objects.filter(user=user, organisation_id=case.handling_org_id).exists()
-
+# Who may take which step of a case's closed loop: decided in ``access``, with who sees it.
 
 # Who may mediate which case.
 
@@ -217,3 +179,25 @@ def specialists_for(case: Case) -> list[MediatorProfile]:
     """
     profiles = MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE).select_related("user")
     return [profile for profile in profiles if _covers(profile, case)]
+
+
+# One-off shares of a case (granted in services_access).
+
+
+def case_shares(case: Case) -> list:
+    """The case's shares with users and with organisations, oldest first."""
+    users = CaseUserObjectPermission.objects.filter(content_object=case).select_related(
+        "user", "granted_by"
+    )
+    organisations = CaseGroupObjectPermission.objects.filter(content_object=case).select_related(
+        "group__organisation_link__organisation", "granted_by"
+    )
+    return sorted([*users, *organisations], key=lambda share: (share.granted_at, share.pk))
+
+
+def case_share_get(*, case: Case, kind: str, pk: int):
+    """One share of ``case``; ``kind`` is ``user`` or ``organisation``. DoesNotExist else."""
+    model = {"user": CaseUserObjectPermission, "organisation": CaseGroupObjectPermission}.get(kind)
+    if model is None:
+        raise CaseUserObjectPermission.DoesNotExist
+    return model.objects.get(content_object=case, pk=pk)

@@ -1,10 +1,8 @@
 """Reads for the joint consultation (会诊): who may report in, who decides, what is open."""
 
-from functools import reduce
-from operator import or_
+from django.db.models import QuerySet
 
-from django.db.models import Q, QuerySet
-
+from .access import cases_visible_to, user_posts
 from .models import (
     Case,
     DepartmentSummons,
@@ -13,7 +11,7 @@ from .models import (
     Organisation,
     Role,
 )
-from .selectors import cases_visible_to, user_organisations
+from .models.organisations import line_paths
 from .services_handling import district_centre_of
 
 
@@ -54,17 +52,18 @@ def user_is_district_director(user, case: Case) -> bool:
 
 
 def consultations_visible_to(user) -> QuerySet[JointConsultation]:
-    """Consultations on cases ``user`` may see, and those that summon a body ``user`` works in."""
-    if not user.is_authenticated:
-        return JointConsultation.objects.none()
-    if user.is_superuser:
-        return JointConsultation.objects.all()
-    paths = list(user_organisations(user).values_list("path", flat=True))
-    summoned = (
-        reduce(or_, (Q(summonses__department__path__startswith=path) for path in paths))
-        if paths
-        else Q(pk__in=[])
+    """Consultations on cases ``user`` may see. A summoned department sees the case, and
+    so the consultation, while it is open; afterwards only its own opinion
+    (``department_summonses``)."""
+    return JointConsultation.objects.filter(case__in=cases_visible_to(user))
+
+
+def department_summonses(user) -> QuerySet[DepartmentSummons]:
+    """The summonses of the departments ``user`` works in (at or below the summoned
+    body), with their own opinions: what a department keeps once the consultation ends."""
+    lines = sorted({path for post in user_posts(user) for path in line_paths(post.path)})
+    return (
+        DepartmentSummons.objects.filter(department__path__in=lines)
+        .select_related("department", "reported_by", "consultation__case")
+        .order_by("-consultation__summoned_at", "-id")
     )
-    return JointConsultation.objects.filter(
-        Q(case__in=cases_visible_to(user)) | summoned
-    ).distinct()

@@ -1,9 +1,9 @@
 """Reads of the leader case (专诊): who leads a case, what report is owed, who sees what."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from .access import cases_visible_to, user_may_handle_case
 from .models import AuditAction, AuditEvent, Case, LeaderCase, Membership, ProgressReport, Role
-from .selectors import cases_visible_to, user_may_handle_case
 
 
 def is_responsible_leader(user) -> bool:
@@ -66,14 +66,12 @@ def leader_case_last_return(leader_case: LeaderCase) -> AuditEvent | None:
 
 
 def leader_cases_visible_to(user) -> QuerySet[LeaderCase]:
-    """Leader cases of the cases ``user`` may see, and those ``user`` leads.
+    """Leader cases of the cases ``user`` may see.
 
     A responsible leader is often posted outside the case's organisations; they
-    still see the cases they lead.
+    still see the cases they lead (``access``: the leader's relation).
     """
-    if not user.is_authenticated:
-        return LeaderCase.objects.none()
-    return LeaderCase.objects.filter(Q(case__in=cases_visible_to(user)) | Q(leader=user))
+    return LeaderCase.objects.filter(case__in=cases_visible_to(user))
 
 
 def user_may_see_leader_cases(user) -> bool:

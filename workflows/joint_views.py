@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from mediation import selectors, services_joint
+from mediation import access, services_joint
 from mediation.models import Case, DepartmentSummons, JointConsultation
 from mediation.selectors_joint import consultation_summonses, consultations_visible_to
 
@@ -33,8 +33,9 @@ def consultation_of(task_or_process) -> JointConsultation:
 
 
 def _back_url(user, case: Case) -> str:
-    """The case page for those who may see it; the consultations board for a department."""
-    if selectors.cases_visible_to(user).filter(pk=case.pk).exists():
+    """The case page for those who may see it; the consultations board for anyone else
+    (a department whose consultation has just closed)."""
+    if access.may_see_case(user, case):
         return reverse("cases:detail", args=[case.pk])
     return reverse("jointconsultation:index")
 
@@ -119,16 +120,15 @@ class JointTaskView(CaseTaskView):
         return super().get_context_data(
             consultation=self.consultation,
             summons=self.summons,
-            case_visible=selectors.cases_visible_to(self.request.user)
-            .filter(pk=self.case.pk)
-            .exists(),
+            case_visible=access.may_see_case(self.request.user, self.case),
             **kwargs,
         )
 
     def form_valid(self, form):
         response = super().form_valid(form)
         if response.status_code == 302:
-            # A department's staff may not see the case page; send them to the board.
+            # The step may have closed the consultation, and with it the case to a
+            # department: the case page for those who still see it, else the board.
             return HttpResponseRedirect(_back_url(self.request.user, self.case))
         return response
 

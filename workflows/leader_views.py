@@ -4,7 +4,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from mediation import selectors, selectors_leader, services_leader
+from mediation import access, selectors, selectors_leader, services_leader
 from mediation.models import Case, LeaderCase
 
 from . import forms as loop_forms
@@ -119,9 +119,7 @@ class LeaderTaskView(views.CaseTaskView):
         leader_case = self.leader_case
         return super().get_context_data(
             leader_case=leader_case,
-            case_visible=selectors.cases_visible_to(self.request.user)
-            .filter(pk=self.case.pk)
-            .exists(),
+            case_visible=access.may_see_case(self.request.user, self.case),
             reports=selectors_leader.leader_case_reports(leader_case),
             owed=selectors_leader.leader_case_owed_report(leader_case),
             **kwargs,

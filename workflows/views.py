@@ -13,7 +13,7 @@ from django.views import generic
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
-from mediation import selectors, services
+from mediation import access, selectors, services
 from mediation.forms import add_service_errors
 from mediation.models import Case
 
@@ -40,13 +40,19 @@ def polite_when_busy(view):
 def page_after(user, case: Case) -> str:
     """Where a step ends: the case page, or the user's tasks once the case has left
     their sight (escalated to the level above, handed to another body)."""
-    if selectors.cases_visible_to(user).filter(pk=case.pk).exists():
+    if access.may_see_case(user, case):
         return reverse("cases:detail", args=[case.pk])
     return reverse("tasks:inbox")
 
 
 class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
-    """Execute one task: validate the form, call the service, finish the task."""
+    """Execute one task: validate the form, call the service, finish the task.
+
+    Who may perform it is the task's rule (``CaseTask.Who``), checked by viewflow's
+    wrapper before this view runs. Everyone the loop's rules let act sees the case:
+    its handlers and the centre staff who run it are reasons to see it
+    (``mediation.access``), so the page needs no second check.
+    """
 
     template_filename = "task.html"
     form_class = None

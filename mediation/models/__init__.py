@@ -2,6 +2,12 @@
 
 # Issue 4's records live in their own modules; imported here so Django finds them.
 from . import handoffs, referrals, roster, sessions  # noqa: F401
+from .access import (
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    OrganisationGroup,
+    PersonalDataAccess,
+)
 from .audit import AuditAction, AuditEvent
 from .cases import (
     Case,
@@ -36,10 +42,12 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "Case",
+    "CaseGroupObjectPermission",
     "CaseNumberSequence",
     "CaseParty",
     "CaseRating",
     "CaseStatus",
+    "CaseUserObjectPermission",
     "Channel",
     "DepartmentSummons",
     "DisputeType",
@@ -52,6 +60,7 @@ __all__ = [
     "Notification",
     "OrgKind",
     "Organisation",
+    "OrganisationGroup",
     "Outcome",
     "PartyRole",
     "PatrolFinding",
@@ -60,6 +69,7 @@ __all__ = [
     "PatrolSchedule",
     "Person",
     "PersonKind",
+    "PersonalDataAccess",
     "ProgressReport",
     "ReturnVisit",
     "ReturnVisitResult",

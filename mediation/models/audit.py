@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     CASE_ESCALATED = "case.escalated", _("Case escalated")
     CASE_OVERDUE = "case.overdue", _("Handling deadline missed")
     CASE_REOPENED = "case.reopened", _("Case reopened after a return visit")
+    CASE_SHARED = "case.shared", _("Case shared")
+    CASE_SHARE_REVOKED = "case.share_revoked", _("Case share revoked")
     HOME_VISIT_SCHEDULED = "home_visit.scheduled", _("Home visit scheduled")
     JOINT_SUMMONED = "joint.summoned", _("Departments summoned")
     JOINT_REPORTED_IN = "joint.reported_in", _("Department reported in")

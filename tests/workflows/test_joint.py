@@ -162,7 +162,8 @@ def test_join_waits_for_every_department_then_the_handler_makes_the_joint_plan_a
 ):
     response = report_in(client, depts.police_liaison, summoned, depts.police, "由派出所出警调查")
     assert response.status_code == 302
-    assert response.url == reverse("jointconsultation:index")
+    # A summoned department sees the case while the consultation is open (issue 5).
+    assert response.url == f"/cases/{summoned.pk}/"
     assert not joint_tasks(summoned, "joint_plan")
     assert open_task(summoned, "await_diagnosis")
 

@@ -1,0 +1,368 @@
+"""Who may see which case, and how: the one place that answers it.
+
+Every page, list, task and download asks here. ``cases_visible_to(user)`` is the case
+list a user may see; ``access_case(user, case_or_pk)`` returns one case or raises
+``Http404``, never 403, so that ids cannot be probed; ``case_access(user, case_or_pk)``
+says *how* the user sees the case (``CaseAccess``) for a page that shows less to some.
+
+Rules are decided per case and per organisation, never per model, and each is one
+condition on ``Case`` built from the user's posts (``Membership``), so that the list,
+the single case and the relationship answer cannot disagree:
+
+* the handling organisation and the organisations above it: centre, committee and
+  grid staff (``LINE_ROLES``) see the cases handled at or below their post;
+* the centre that registered a case runs it to the end (accepts, dispatches,
+  verifies, takes the ratings: the flows' managers), so its staff and directors see
+  it wherever it is handled;
+* a centre director sees every case in the district of their centre;
+* a grid worker also sees what was reported in their grid;
+* the named mediator sees the case; when unassigned or recused, the condition no
+  longer holds on the next request. With no mediator named, anyone posted at the
+  handling organisation may take the case (``user_may_handle_case``), so they see it;
+* a responsible leader sees the cases they lead;
+* justice staff see the cases mediated by members of the people's mediation
+  committees below their bureau or office;
+* a department summoned to a joint consultation sees the case while the
+  consultation is open; afterwards only its own opinion (``selectors_joint``);
+* a referring body (court, police station, petition bureau) sees the cases it
+  referred, in a limited view (``CaseAccess.full`` is False);
+* a one-off share by a centre director (``services_access``).
+
+A user with no post (a party, who uses the party portal) sees nothing here, whatever
+else is true of them. A superuser sees every case, but personal data stays masked
+unless they also handle the case.
+"""
+
+import dataclasses
+import enum
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    JointConsultation,
+    LeaderCase,
+    MediatorProfile,
+    Membership,
+    Organisation,
+    OrgKind,
+    Role,
+)
+from .models.handoffs import PetitionReferral, PoliceReferral
+from .models.organisations import line_paths
+from .models.referrals import Referral
+
+# The roles that work the cases of their organisation and of the ones below it.
+LINE_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR, Role.COMMITTEE_STAFF, Role.GRID_WORKER)
+# Centre staff and directors run a case from acceptance to rating (the flows' managers).
+MANAGER_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
+COURT_ROLES = (Role.COURT_CLERK, Role.JUDGE)
+# The one permission a share grants: the model's default view permission.
+VIEW_CASE = "view_case"
+
+
+class Relation(enum.StrEnum):
+    """One reason why a user sees a case."""
+
+    SUPERUSER = "superuser"
+    DIRECTOR = "director"
+    HANDLING_LINE = "handling_line"
+    GRID = "grid"
+    MEDIATOR = "mediator"
+    POSTED_HANDLER = "posted_handler"
+    LEADER = "leader"
+    JUSTICE = "justice"
+    SUMMONED = "summoned"
+    REFERRER = "referrer"
+    SHARED = "shared"
+    # Centre staff of the registering or handling organisation, who run the case's
+    # steps (``user_may_manage_case``).
+    MANAGER = "manager"
+
+
+# Everything but a referring body's relation gives the full case page.
+FULL_READ = frozenset(Relation) - {Relation.REFERRER}
+VISIBILITY = FULL_READ | {Relation.REFERRER}
+HANDLERS = frozenset({Relation.MEDIATOR, Relation.POSTED_HANDLER})
+
+
+@dataclasses.dataclass(frozen=True)
+class Post:
+    organisation_id: int
+    path: str
+    kind: str
+    role: str
+
+
+def user_posts(user) -> list[Post]:
+    """The user's posts, read afresh on each call: a post that ended counts no more."""
+    if not user.is_authenticated:
+        return []
+    rows = Membership.objects.filter(user=user).values_list(
+        "organisation_id", "organisation__path", "organisation__kind", "role"
+    )
+    return [Post(*row) for row in rows]
+
+
+def _orgs_under(paths) -> QuerySet:
+    """The ids of the organisations at or below any of ``paths``."""
+    return Organisation.objects.filter(
+        reduce(or_, (Q(path__startswith=path) for path in sorted(set(paths))))
+    ).values("pk")
+
+
+def _lines(posts) -> list[str]:
+    """The paths of the posts' organisations and of every one above them."""
+    return sorted({path for post in posts for path in line_paths(post.path)})
+
+
+def _district_paths(posts) -> list[str]:
+    """The paths of the districts whose centres the posts belong to."""
+    lines = _lines(posts)
+    districts = list(
+        Organisation.objects.filter(kind=OrgKind.DISTRICT_CENTRE, path__in=lines).values_list(
+            "path", flat=True
+        )
+    )
+    # A post that no district centre stands above sees its own subtree.
+    covered = [post.path for post in posts if not any(post.path.startswith(d) for d in districts)]
+    return districts + covered
+
+
+def _committee_mediators(paths) -> Q:
+    """Cases whose mediator works for a people's mediation committee below ``paths``."""
+    under = reduce(or_, (Q(organisation__path__startswith=path) for path in sorted(set(paths))))
+    committee = Q(organisation__kind=OrgKind.MEDIATION_COMMITTEE) & under
+    posted = Membership.objects.filter(committee).values("user_id")
+    on_roster = MediatorProfile.objects.filter(committee).values("user_id")
+    return Q(mediator_id__in=posted) | Q(mediator_id__in=on_roster)
+
+
+def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
+    """Each relation the user can have with a case, as a condition on ``Case``.
+
+    Each condition is a column test or ``pk IN (subquery)``: no join that repeats
+    rows, so they can be OR-ed for a list and annotated for one case.
+    """
+
+    def with_roles(*roles):
+        return [post for post in posts if post.role in roles]
+
+    conditions: dict[Relation, Q] = {}
+    if line := with_roles(*LINE_ROLES):
+        conditions[Relation.HANDLING_LINE] = Q(
+            handling_org_id__in=_orgs_under(post.path for post in line)
+        )
+    if directors := with_roles(Role.CENTRE_DIRECTOR):
+        districts = _district_paths(directors)
+        conditions[Relation.DIRECTOR] = Q(handling_org_id__in=_orgs_under(districts))
+    if grids := with_roles(Role.GRID_WORKER):
+        conditions[Relation.GRID] = Q(grid_id__in=_orgs_under(post.path for post in grids))
+    conditions[Relation.MEDIATOR] = Q(mediator_id=user.pk)
+    conditions[Relation.POSTED_HANDLER] = Q(
+        mediator__isnull=True, handling_org_id__in=sorted({p.organisation_id for p in posts})
+    )
+    if managers := with_roles(*MANAGER_ROLES):
+        org_ids = sorted({post.organisation_id for post in managers})
+        conditions[Relation.MANAGER] = Q(centre_id__in=org_ids) | Q(handling_org_id__in=org_ids)
+    conditions[Relation.LEADER] = Q(
+        pk__in=LeaderCase.objects.filter(leader_id=user.pk).values("case_id")
+    )
+    if justice := with_roles(Role.JUSTICE_STAFF):
+        conditions[Relation.JUSTICE] = _committee_mediators(post.path for post in justice)
+    conditions[Relation.SUMMONED] = Q(
+        pk__in=JointConsultation.objects.filter(
+            planned_at__isnull=True, summonses__department__path__in=_lines(posts)
+        ).values("case_id")
+    )
+    referred = [
+        Q(pk__in=model.objects.filter(**{f"{body}__path__in": _lines(bodies)}).values("case_id"))
+        for model, body, bodies in (
+            (Referral, "court", with_roles(*COURT_ROLES)),
+            (PoliceReferral, "station", with_roles(Role.POLICE_OFFICER)),
+            (PetitionReferral, "bureau", with_roles(Role.PETITION_STAFF)),
+        )
+        if bodies
+    ]
+    if referred:
+        conditions[Relation.REFERRER] = reduce(or_, referred)
+    shared_with_user = CaseUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=VIEW_CASE
+    ).values("content_object_id")
+    shared_with_org = CaseGroupObjectPermission.objects.filter(
+        group__organisation_link__organisation_id__in=sorted({p.organisation_id for p in posts}),
+        permission__codename=VIEW_CASE,
+    ).values("content_object_id")
+    conditions[Relation.SHARED] = Q(pk__in=shared_with_user) | Q(pk__in=shared_with_org)
+    return conditions
+
+
+def visibility_condition(user) -> Q | None:
+    """The condition on ``Case`` for the cases ``user`` may see; None means every case,
+    ``Q(pk__in=[])`` none. For a query that builds its own list (the benchmark)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    posts = user_posts(user)
+    if not posts:
+        return Q(pk__in=[])
+    conditions = _conditions(user, posts)
+    return reduce(or_, (q for relation, q in conditions.items() if relation in VISIBILITY))
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases ``user`` may see, by the rules above."""
+    condition = visibility_condition(user)
+    if condition is None:
+        return Case.objects.all()
+    return Case.objects.filter(condition)
+
+
+def may_see_case(user, case: Case | int) -> bool:
+    return cases_visible_to(user).filter(pk=getattr(case, "pk", case)).exists()
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseAccess:
+    """How one user sees one case: the reasons (``relations``) and what follows from them."""
+
+    case: Case
+    relations: frozenset[Relation]
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.relations & VISIBILITY)
+
+    @property
+    def full(self) -> bool:
+        """The whole case page. A referring body alone sees status, deadlines and the
+        outcome, not session records or the notes of the mediation."""
+        return bool(self.relations & FULL_READ)
+
+    @property
+    def is_handler(self) -> bool:
+        return bool(self.relations & HANDLERS)
+
+    @property
+    def may_write(self) -> bool:
+        """The case's handler or the centre staff who run it; tasks keep their own rules."""
+        return self.visible and (self.is_handler or Relation.MANAGER in self.relations)
+
+    @property
+    def unmasked(self) -> bool:
+        """ID and phone numbers in full: only for the handling mediator and the centre
+        staff of the case (PIPL); every such view is logged."""
+        return self.may_write
+
+    @property
+    def may_share(self) -> bool:
+        """A centre director of the case's district grants and revokes one-off shares."""
+        return Relation.DIRECTOR in self.relations
+
+
+def _case_pk(case_or_pk) -> int:
+    pk = getattr(case_or_pk, "pk", case_or_pk)
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def case_access(user, case_or_pk) -> CaseAccess:
+    """How ``user`` sees the case, read in one query; ``Http404`` if they may not see it."""
+    pk = _case_pk(case_or_pk)
+    if not user.is_authenticated:
+        raise Http404
+    posts = user_posts(user)
+    if not posts and not user.is_superuser:
+        raise Http404
+    conditions = _conditions(user, posts) if posts else {}
+    flags = {
+        f"_is_{relation.value}": ExpressionWrapper(condition, output_field=BooleanField())
+        for relation, condition in conditions.items()
+    }
+    case = (
+        Case.objects.filter(pk=pk)
+        .select_related("handling_org", "grid", "centre")
+        .annotate(**flags)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    relations = {relation for relation in conditions if getattr(case, f"_is_{relation.value}")}
+    if user.is_superuser:
+        relations.add(Relation.SUPERUSER)
+    access = CaseAccess(case=case, relations=frozenset(relations))
+    if not access.visible:
+        raise Http404
+    return access
+
+
+def access_case(user, case_or_pk, *, for_write: bool = False) -> Case:
+    """The case, if ``user`` may see it; ``Http404`` otherwise, so that ids cannot be
+    probed. ``for_write``: the user must also handle or run it (403, as they see it)."""
+    access = case_access(user, case_or_pk)
+    if for_write and not access.may_write:
+        raise PermissionDenied
+    return access.case
+
+
+def case_write_condition(user) -> Q:
+    """The cases whose steps ``user`` may take as handler or manager (before the flows'
+    own rules): a superset of the loop's rules, for narrowing task lists."""
+    posts = user_posts(user)
+    if not posts:
+        return Q(pk__in=[])
+    conditions = _conditions(user, posts)
+    return reduce(
+        or_,
+        (conditions[r] for r in (*HANDLERS, Relation.MANAGER) if r in conditions),
+    )
+
+
+# The flows' rules for who takes a case's steps, on one case.
+
+
+def user_may_manage_case(user, case: Case) -> bool:
+    """Centre staff or a director of the case's registering or handling organisation.
+
+    They accept, dispatch, verify and take the ratings.
+    """
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        role__in=MANAGER_ROLES,
+        organisation_id__in=[case.centre_id, case.handling_org_id],
+    ).exists()
+
+
+def user_may_handle_case(user, case: Case) -> bool:
+    """The assigned mediator, or, when none is named, anyone posted at the handling organisation."""
+    if not user.is_authenticated:
+        return False
+    if case.mediator_id is not None:
+        return case.mediator_id == user.pk
+    return Membership.objects.filter(user=user, organisation_id=case.handling_org_id).exists()
+
+
+__all__ = [
+    "CaseAccess",
+    "Relation",
+    "access_case",
+    "case_access",
+    "case_write_condition",
+    "cases_visible_to",
+    "may_see_case",
+    "user_may_handle_case",
+    "user_may_manage_case",
+    "user_posts",
+    "visibility_condition",
+]
