@@ -24,6 +24,8 @@ from .views.sessions import (
     SessionRecordView,
     SessionScheduleView,
 )
+from .views.shares import CaseShareRevokeView, CaseShareView
+from .views.summonses import DepartmentSummonsListView
 
 
 class CaseApplication(Application):
@@ -37,6 +39,13 @@ class CaseApplication(Application):
     intake_path = path("new/", CaseIntakeView.as_view(), name="intake")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
     home_visit_path = path("<int:pk>/home-visit/", HomeVisitCreateView.as_view(), name="home_visit")
+    shares_path = path("<int:pk>/shares/", CaseShareView.as_view(), name="shares")
+    share_revoke_path = path(
+        "<int:pk>/shares/<str:kind>/<int:share>/revoke/",
+        CaseShareRevokeView.as_view(),
+        name="share_revoke",
+    )
+    summonses_path = path("opinions/", DepartmentSummonsListView.as_view(), name="summonses")
     notifications_path = path(
         "notifications/", NotificationListView.as_view(), name="notifications"
     )

@@ -4,9 +4,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .. import extensions, selectors, selectors_visits
+from .. import access, extensions, selectors, selectors_visits, services_access
 from ..forms import CaseFilterForm
 from ..models import CaseStatus
+from ..personal_data import people_of
 
 
 class CaseListView(LoginRequiredMixin, generic.ListView):
@@ -30,22 +31,33 @@ class CaseListView(LoginRequiredMixin, generic.ListView):
 
 
 class CaseDetailView(LoginRequiredMixin, generic.TemplateView):
+    """The whole case for those who work or supervise it; for a referring body alone,
+    its status, deadlines and outcome, without session records or mediation notes."""
+
     template_name = "mediation/case_detail.html"
 
     def get_context_data(self, **kwargs):
-        case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
-        return super().get_context_data(
-            case=case,
-            parties=selectors.case_parties(case),
-            timeline=selectors.case_timeline(case),
-            open_tasks=extensions.case_open_tasks(case, self.request.user),
-            charts=extensions.case_charts(case, self.request.user),
-            home_visits=selectors_visits.case_home_visits(case),
-            may_arrange_visit=case.is_open
-            and case.status != CaseStatus.REPORTED
-            and (
-                selectors.user_may_handle_case(self.request.user, case)
-                or selectors.user_may_manage_case(self.request.user, case)
+        user = self.request.user
+        case_access = access.case_access(user, self.kwargs["pk"])
+        case = case_access.case
+        parties = list(selectors.case_parties(case))
+        context = {
+            "case": case,
+            "access": case_access,
+            "parties": parties,
+            "personal_data": services_access.personal_data_for(
+                request=self.request, case_access=case_access, people=people_of(parties)
             ),
-            **kwargs,
-        )
+            "outcome": selectors.case_latest_outcome(case),
+        }
+        if case_access.full:
+            context.update(
+                timeline=selectors.case_timeline(case),
+                open_tasks=extensions.case_open_tasks(case, user),
+                charts=extensions.case_charts(case, user),
+                home_visits=selectors_visits.case_home_visits(case),
+                may_arrange_visit=case.is_open
+                and case.status != CaseStatus.REPORTED
+                and case_access.may_write,
+            )
+        return super().get_context_data(**context, **kwargs)

@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from .. import selectors, services
+from .. import access, services
 from ..forms import HomeVisitForm, add_service_errors
-from ..models import Case
 
 
 class HomeVisitCreateView(LoginRequiredMixin, generic.FormView):
@@ -20,16 +18,10 @@ class HomeVisitCreateView(LoginRequiredMixin, generic.FormView):
     template_name = "mediation/home_visit.html"
     form_class = HomeVisitForm
 
-    @cached_property
-    def case(self) -> Case:
-        return selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
-
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            selectors.user_may_handle_case(request.user, self.case)
-            or selectors.user_may_manage_case(request.user, self.case)
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            # 404 for a case out of the user's sight, 403 for one they may not work.
+            self.case = access.access_case(request.user, kwargs["pk"], for_write=True)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -3,7 +3,7 @@ rights, record, postpone, cancel."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from .. import selectors, selectors_sessions, services_sessions
+from .. import access, selectors_sessions, services_sessions
 from ..forms import add_service_errors
 from ..forms_sessions import (
     RightsNoticeForm,
@@ -20,27 +20,23 @@ from ..forms_sessions import (
     SessionRecordForm,
     SessionScheduleForm,
 )
-from ..models import Case
 from ..models.sessions import MediationSession
 
 
 class _CaseSessionView(LoginRequiredMixin, generic.FormView):
-    """A form on one case, for its handler or the centre; others get 403."""
+    """A form on one case, for its handler or the centre; 403 for others who see it, 404
+    for those who do not."""
 
     template_name = "mediation/sessions/form.html"
     title = ""
     submit = gettext_lazy("Save")
     done = ""
 
-    @cached_property
-    def case(self) -> Case:
-        return selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
-
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors_sessions.user_may_run_sessions(
-            request.user, self.case
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            # The handler or the centre that runs the case (user_may_run_sessions).
+            # 404 for a case out of the user's sight, 403 for one they may not work.
+            self.case = access.access_case(request.user, kwargs["pk"], for_write=True)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
