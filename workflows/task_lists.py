@@ -4,6 +4,13 @@
 inbox, queue and archive for every registered flow. Which tasks a user may see is
 each flow's own business: the unified lists ask every registered flow application
 for the tasks its own inbox, queue or archive shows the user, and merge them.
+
+viewflow's queue offers every task without a permission to everyone who may view the
+flow, and our tasks decide their performers by a rule (``CaseTask.Who``), not a
+permission. So the inbox and the queue keep only the tasks the user may do: each
+candidate is asked its own rule (``can_execute`` for the inbox, ``can_assign`` for the
+queue). The loop's candidates are first narrowed in SQL to the cases the user handles
+or runs (``access.case_write_condition``), a superset of every loop rule.
 """
 
 import django_filters
@@ -19,9 +26,11 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 
-from mediation import extensions
+from mediation import access, extensions
+from mediation.models import Case
 
 from .case_links import with_case
+from .flows import CaseLoopFlow
 from .open_tasks import is_overdue, task_due
 
 
@@ -124,11 +133,36 @@ def _flow_list(app, request, kind: str):
     return view.queryset
 
 
+# The rule a task in each list answers to: may the user take it, or perform it.
+_RULES = {"queue": "can_assign", "inbox": "can_execute"}
+
+
+def _candidates(app, request, kind: str):
+    tasks = _flow_list(app, request, kind)
+    if app._flow_class is CaseLoopFlow and kind == "queue":
+        writable = Case.objects.filter(access.case_write_condition(request.user))
+        tasks = tasks.filter(process__caseprocess__case__in=writable.values("pk"))
+    return tasks
+
+
+def tasks_user_may_do(tasks, user, kind: str) -> list[int]:
+    """The pks of ``tasks`` that ``user`` may take (``queue``) or perform (``inbox``),
+    each asked its own node's rule."""
+    rule = _RULES[kind]
+    return [task.pk for task in tasks if getattr(task.flow_task, rule)(user, task)]
+
+
 def user_tasks(request, kind: str):
-    """The user's ``kind`` tasks of every registered flow, as one queryset."""
+    """The user's ``kind`` tasks of every registered flow, as one queryset: for the inbox
+    and the queue, only those the user may do."""
     condition = Q(pk__in=[])
     for app in flow_applications():
-        if app._flow_class.instance.has_view_permission(request.user):
+        if not app._flow_class.instance.has_view_permission(request.user):
+            continue
+        if kind in _RULES:
+            pks = tasks_user_may_do(_candidates(app, request, kind), request.user, kind)
+            condition |= Q(pk__in=pks)
+        else:
             condition |= Q(pk__in=_flow_list(app, request, kind).values("pk"))
     return Task.objects.filter(condition)
 
