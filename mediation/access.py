@@ -17,8 +17,9 @@ the single case and the relationship answer cannot disagree:
 * a centre director sees every case in the district of their centre;
 * a grid worker also sees what was reported in their grid;
 * the named mediator sees the case; when unassigned or recused, the condition no
-  longer holds on the next request. With no mediator named, anyone posted at the
-  handling organisation may take the case (``user_may_handle_case``), so they see it;
+  longer holds on the next request. A case dispatched with no mediator named may be
+  taken by anyone posted at the handling organisation (``user_may_handle_case``), so
+  they see it from dispatch on;
 * a responsible leader sees the cases they lead;
 * justice staff see the cases mediated by members of the people's mediation
   committees below their bureau or office;
@@ -45,6 +46,7 @@ from django.http import Http404
 from .models import (
     Case,
     CaseGroupObjectPermission,
+    CaseStatus,
     CaseUserObjectPermission,
     JointConsultation,
     LeaderCase,
@@ -65,6 +67,13 @@ MANAGER_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
 COURT_ROLES = (Role.COURT_CLERK, Role.JUDGE)
 # The one permission a share grants: the model's default view permission.
 VIEW_CASE = "view_case"
+# A case is in its handling organisation's hands from dispatch on.
+DISPATCHED_STATUSES = (
+    CaseStatus.DISPATCHED,
+    CaseStatus.MEDIATING,
+    CaseStatus.VERIFYING,
+    CaseStatus.CLOSED,
+)
 
 
 class Relation(enum.StrEnum):
@@ -166,7 +175,9 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
         conditions[Relation.GRID] = Q(grid_id__in=_orgs_under(post.path for post in grids))
     conditions[Relation.MEDIATOR] = Q(mediator_id=user.pk)
     conditions[Relation.POSTED_HANDLER] = Q(
-        mediator__isnull=True, handling_org_id__in=sorted({p.organisation_id for p in posts})
+        mediator__isnull=True,
+        status__in=DISPATCHED_STATUSES,
+        handling_org_id__in=sorted({p.organisation_id for p in posts}),
     )
     if managers := with_roles(*MANAGER_ROLES):
         org_ids = sorted({post.organisation_id for post in managers})
