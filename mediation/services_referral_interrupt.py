@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import services
+from . import selectors_referral, services
 from .models import AuditAction, Case, CaseStatus, Outcome
 from .models.referrals import (
     DocumentKind,
@@ -47,6 +47,11 @@ def referral_recuse(*, referral: Referral, actor, kind: str, reason: str, consen
         raise ValidationError(errors)
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.MEDIATING)
+        if not (
+            selectors_referral.user_is_mediator(actor, referral)
+            or selectors_referral.user_is_centre_staff(actor, referral)
+        ):
+            raise ValidationError(_("Only the case's mediator or the centre records a recusal."))
         mediator = referral.mediator
         document = None
         if consent is not None:
