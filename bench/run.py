@@ -88,7 +88,7 @@ def main() -> None:
         default_parallel = 1 if connection.vendor == "sqlite" else 2 * (os.cpu_count() or 1)
         parallel = int(os.environ.get("BENCH_WORKERS", default_parallel))
         print()
-        print("closed loop, report → accept → dispatch → start → outcome → verify → rate ×2")
+        print("closed loop, report → accept → dispatch → start → outcome → verify → rate")
         print(f"| {'processes':>9} | {'loops':>6} | {'loops/s':>8} | {'queries/loop':>12} |")
         print(f"|{'-' * 11}|{'-' * 8}|{'-' * 10}|{'-' * 14}|")
         for workers in sorted({1, parallel}):

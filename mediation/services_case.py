@@ -5,6 +5,8 @@ leave, makes the change and writes its audit event, all in one transaction. A ca
 in the wrong state raises ValidationError and changes nothing.
 """
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from . import deadlines, selectors, signals
 from .models import (
     AuditAction,
+    AuditEvent,
     Case,
     CaseParty,
     CaseRating,
@@ -258,28 +261,64 @@ def case_verify_close(*, case: Case, actor) -> Case:
     return case
 
 
+@dataclasses.dataclass(frozen=True)
+class RatingInput:
+    """One party's rating: 1 to 5 stars and an optional comment."""
+
+    party: CaseParty
+    stars: int
+    comment: str = ""
+
+
+def case_rate_parties(*, case: Case, ratings: list[RatingInput], actor=None) -> list[CaseRating]:
+    """Record the ratings of the parties reached (考核评价), once per party.
+
+    Staff often collect every party's rating in one call round, so one step records
+    them all; a party not reached yet rates later, until the rating window ends.
+    """
+    if not ratings:
+        raise ValidationError(_("Record the rating of at least one party."))
+    for rating in ratings:
+        if not 1 <= int(rating.stars) <= 5:
+            raise ValidationError({"stars": _("A rating is from one to five stars.")})
+    parties = [rating.party.pk for rating in ratings]
+    if len(set(parties)) != len(parties):
+        raise ValidationError({"party": _("Each party rates the case once.")})
+    with transaction.atomic():
+        case = _locked(case, CaseStatus.CLOSED)
+        if any(rating.party.case_id != case.pk for rating in ratings):
+            raise ValidationError({"party": _("This person is not a party to the case.")})
+        if CaseRating.objects.filter(case=case, party__in=parties).exists():
+            raise ValidationError({"party": _("This party has already rated the case.")})
+        made = CaseRating.objects.bulk_create(
+            CaseRating(
+                case=case,
+                party=rating.party,
+                stars=int(rating.stars),
+                comment=rating.comment.strip(),
+                recorded_by=actor,
+            )
+            for rating in ratings
+        )
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action=AuditAction.CASE_RATED,
+                actor=actor,
+                case=case,
+                data={"party": rating.party.person.name, "stars": int(rating.stars)},
+            )
+            for rating in ratings
+        )
+    return made
+
+
 def case_rate(
     *, case: Case, party: CaseParty, stars: int, comment: str = "", actor=None
 ) -> CaseRating:
     """Record one party's rating of a closed case (考核评价), once per party."""
-    if not 1 <= int(stars) <= 5:
-        raise ValidationError({"stars": _("A rating is from one to five stars.")})
-    with transaction.atomic():
-        case = _locked(case, CaseStatus.CLOSED)
-        if party.case_id != case.pk:
-            raise ValidationError({"party": _("This person is not a party to the case.")})
-        if CaseRating.objects.filter(case=case, party=party).exists():
-            raise ValidationError({"party": _("This party has already rated the case.")})
-        rating = CaseRating.objects.create(
-            case=case, party=party, stars=int(stars), comment=comment.strip(), recorded_by=actor
-        )
-        audit_record(
-            action=AuditAction.CASE_RATED,
-            actor=actor,
-            case=case,
-            party=party.person.name,
-            stars=int(stars),
-        )
+    (rating,) = case_rate_parties(
+        case=case, ratings=[RatingInput(party=party, stars=stars, comment=comment)], actor=actor
+    )
     return rating
 
 
@@ -294,10 +333,12 @@ def case_rating_close(*, case: Case, actor=None) -> Case:
 
 __all__ = [
     "TIER_LEVEL",
+    "RatingInput",
     "case_accept",
     "case_dispatch",
     "case_merge",
     "case_rate",
+    "case_rate_parties",
     "case_rating_close",
     "case_record_outcome",
     "case_redirect",

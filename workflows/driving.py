@@ -8,12 +8,16 @@ the same, so that what it makes is what people would have made through the pages
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
+from mediation.models import Case
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
 
 def open_task(flow_class, node, **process_filter):
     """The one open task of ``node`` in the process matching ``process_filter``."""
     return flow_class.task_class.objects.get(
         flow_task=node,
-        status__in=(STATUS.NEW, STATUS.ASSIGNED),
+        status__in=OPEN,
         **{f"process__{key}": value for key, value in process_filter.items()},
     )
 
@@ -33,10 +37,22 @@ def task_perform(task, user, action=None, check=None):
     lock, may refuse a task someone else has taken meanwhile.
     """
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id):
-        # Read again under the lock, with its process as the flow's process class: one
+    return _perform(flow_class, task.process_id, {"pk": task.pk}, user, action, check)
+
+
+def node_perform(node, process_pk, user, action=None):
+    """``task_perform`` on the open task of ``node`` in the process ``process_pk``,
+    read once, under the lock: what a page does with the task id in its address."""
+    lookup = {"process_id": process_pk, "flow_task": node, "status__in": OPEN}
+    return _perform(node.flow_class, process_pk, lookup, user, action, None)
+
+
+def _perform(flow_class, process_pk, lookup, user, action, check):
+    with flow_class.lock(process_pk):
+        # Read under the lock, with its process as the flow's process class: one
         # query for what refresh_from_db() and the activation's process would read in three.
-        task = type(task)._default_manager.select_related(_process_path(flow_class)).get(pk=task.pk)
+        tasks = flow_class.task_class._default_manager.select_related(_process_path(flow_class))
+        task = tasks.get(**lookup)
         if check is not None:
             check(task)
         activation = task.flow_task.activation_class(task)
@@ -45,5 +61,14 @@ def task_perform(task, user, action=None, check=None):
         if task.status == STATUS.ASSIGNED:
             activation.start(None)
         result = action() if action is not None else None
+        _keep_case(activation.process, result)
         activation.execute()
     return result
+
+
+def _keep_case(process, result) -> None:
+    """The case a service returned, locked and changed in this transaction, is what the
+    next steps' conditions and deadlines read: keep it on the process, unread again."""
+    case_id = getattr(process, "case_id", None)
+    if case_id is not None and isinstance(result, Case) and result.pk == case_id:
+        process.case = result

@@ -20,7 +20,7 @@ from mediation.models import (
     Tier,
 )
 from mediation.models.cases import FINAL_STATUSES
-from mediation.services_case import TIER_LEVEL
+from mediation.services_case import TIER_LEVEL, RatingInput
 from mediation.widgets import CheckboxGroup
 
 
@@ -262,12 +262,46 @@ class VerifyForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    party = forms.ModelChoiceField(label=_("Party"), queryset=None)
-    stars = forms.TypedChoiceField(
-        label=_("Stars"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)]
-    )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    """One row per party who has not rated yet: the stars, and a comment.
+
+    A party not reached yet is left blank and rates later, until the window ends.
+    """
+
+    STARS = [("", _("Not reached yet"))] + [(n, str(n)) for n in range(5, 0, -1)]
 
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = selectors.case_parties_unrated(case)
+        self.parties = list(selectors.case_parties_unrated(case))
+        for party in self.parties:
+            name = party.person.name
+            self.fields[f"stars_{party.pk}"] = forms.TypedChoiceField(
+                label=_("Stars from %(party)s") % {"party": name},
+                coerce=int,
+                empty_value=None,
+                choices=self.STARS,
+                required=False,
+            )
+            self.fields[f"comment_{party.pk}"] = forms.CharField(
+                label=_("Comment from %(party)s") % {"party": name}, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        for party in self.parties:
+            if data.get(f"comment_{party.pk}") and data.get(f"stars_{party.pk}") is None:
+                self.add_error(f"stars_{party.pk}", _("A comment needs the party's stars."))
+        if not self.errors and not self.ratings():
+            raise forms.ValidationError(_("Record the rating of at least one party."))
+        return data
+
+    def ratings(self) -> list:
+        data = self.cleaned_data
+        return [
+            RatingInput(
+                party=party,
+                stars=data[f"stars_{party.pk}"],
+                comment=data.get(f"comment_{party.pk}", ""),
+            )
+            for party in self.parties
+            if data.get(f"stars_{party.pk}") is not None
+        ]

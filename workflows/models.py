@@ -27,6 +27,9 @@ def case_of(task_or_process) -> Case:
     """The case of a loop process, or of one of its tasks."""
     cases = Case.objects.select_related("centre", "handling_org")
     if isinstance(task_or_process, CaseProcess):
+        if CaseProcess.case.is_cached(task_or_process):
+            # Left by the step that has just changed the case under its lock.
+            return task_or_process.case
         return cases.get(pk=task_or_process.case_id)
     process_pk = getattr(task_or_process, "process_id", None) or task_or_process.pk
     return cases.get(loop_process__pk=process_pk)

@@ -179,14 +179,7 @@ class RateView(CaseTaskView):
     form_class = forms.RateForm
 
     def perform(self, form):
-        data = form.cleaned_data
-        services.case_rate(
-            case=self.case,
-            party=data["party"],
-            stars=data["stars"],
-            comment=data["comment"],
-            actor=self.request.user,
-        )
+        services.case_rate_parties(case=self.case, ratings=form.ratings(), actor=self.request.user)
 
 
 class PoliteAssignTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):

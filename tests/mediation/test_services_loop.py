@@ -159,3 +159,27 @@ def test_rating_close_needs_a_closed_case_and_notes_who_did_not_rate(district, c
     services.case_rating_close(case=case)
     event = case.events.get(action=AuditAction.CASE_RATING_CLOSED)
     assert sorted(event.data["unrated"]) == ["张三", "李四"]
+
+
+def test_ratings_of_several_parties_are_saved_together_or_not_at_all(district, case):
+    case = _to_verifying(district, case, district.street_staff)
+    services.case_verify_close(case=case, actor=district.centre_staff)
+    first, second = case.parties.all()[:2]
+    with pytest.raises(ValidationError):
+        services.case_rate_parties(
+            case=case,
+            ratings=[
+                services.RatingInput(party=first, stars=5),
+                services.RatingInput(party=second, stars=9),
+            ],
+        )
+    assert not case.ratings.exists()
+    with pytest.raises(ValidationError):
+        services.case_rate_parties(
+            case=case,
+            ratings=[
+                services.RatingInput(party=first, stars=5),
+                services.RatingInput(party=first, stars=4),
+            ],
+        )
+    assert not case.ratings.exists()

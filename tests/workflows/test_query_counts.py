@@ -78,7 +78,7 @@ def test_queries_per_step_of_the_closed_loop_are_bounded(
             district.street_staff,
             case,
             "rate",
-            {"party": party.pk, "stars": 5},
+            {f"stars_{party.pk}": 5},
         )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
