@@ -2,7 +2,9 @@
 and ``access_case``, which must agree."""
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mediation import access, selectors, services, services_roster
@@ -243,3 +245,24 @@ def test_referring_bodies_see_their_referrals_in_a_limited_view(world):
         case_access = access.case_access(user, case)
         assert case_access.relations == {access.Relation.REFERRER}
         assert not case_access.full and not case_access.unmasked and not case_access.may_write
+
+
+@pytest.mark.parametrize(("role", "queries"), [("street_staff", 2), ("director", 3)])
+def test_case_access_reads_in_a_fixed_number_of_queries(
+    world, django_assert_num_queries, role, queries
+):
+    """The posts, the district of a director's post, then the case with every relation."""
+    user = world.user(role)
+    with django_assert_num_queries(queries):
+        access.case_access(user, world.street_case.pk)
+
+
+@pytest.mark.parametrize("role", ["street_staff", "mediator", "director"])
+def test_case_list_costs_the_same_queries_whatever_the_page_size(world, role):
+    user = world.user(role)
+    counts = []
+    for size in (1, 5, 25):
+        with CaptureQueriesContext(connection) as captured:
+            list(selectors.case_list(user=user)[:size])
+        counts.append(len(captured))
+    assert len(set(counts)) == 1, counts
