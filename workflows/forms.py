@@ -7,7 +7,7 @@ from django.db.models import Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms import Layout
 
-from mediation import selectors
+from mediation import access, selectors
 from mediation.models import (
     Case,
     MediatorProfile,
@@ -53,8 +53,12 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only into an open case the reviewer also runs or handles: a merge changes both.
         self.fields["into"].queryset = (
-            selectors.cases_visible_to(user).exclude(pk=case.pk).exclude(status__in=FINAL_STATUSES)
+            access.cases_visible_to(user)
+            .filter(access.case_write_condition(user))
+            .exclude(pk=case.pk)
+            .exclude(status__in=FINAL_STATUSES)
         )
 
     def clean(self):

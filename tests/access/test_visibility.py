@@ -12,6 +12,7 @@ from mediation.models import DisputeType, Membership, OrgKind, Role, Tier
 from mediation.models.referrals import RecusalKind, Referral, ReferralStatus
 from mediation.services_referral_interrupt import referral_recuse
 from tests.factories import org, report_case, staff
+from workflows.forms import ReviewForm
 
 from .conftest import close_consultation
 
@@ -266,3 +267,10 @@ def test_case_list_costs_the_same_queries_whatever_the_page_size(world, role):
             list(selectors.case_list(user=user)[:size])
         counts.append(len(captured))
     assert len(set(counts)) == 1, counts
+
+
+def test_review_offers_to_merge_only_into_cases_the_reviewer_runs(world):
+    form = ReviewForm(case=world.court_case, user=world.district.centre_staff)
+    offered = set(form.fields["into"].queryset.values_list("pk", flat=True))
+    assert world.led_case.pk in offered
+    assert world.street_case.pk not in offered  # seen by the district centre, run by the street
