@@ -154,14 +154,19 @@ def tasks_user_may_do(tasks, user, kind: str) -> list[int]:
 
 def user_tasks(request, kind: str):
     """The user's ``kind`` tasks of every registered flow, as one queryset: for the inbox
-    and the queue, only those the user may do."""
+    and the queue, only those the user may do (asked once per request: the list and
+    the menu's counts share the answer)."""
+    answered = request.__dict__.setdefault("_tasks_user_may_do", {})
     condition = Q(pk__in=[])
     for app in flow_applications():
         if not app._flow_class.instance.has_view_permission(request.user):
             continue
         if kind in _RULES:
-            pks = tasks_user_may_do(_candidates(app, request, kind), request.user, kind)
-            condition |= Q(pk__in=pks)
+            key = (app._flow_class, kind)
+            if key not in answered:
+                candidates = _candidates(app, request, kind)
+                answered[key] = tasks_user_may_do(candidates, request.user, kind)
+            condition |= Q(pk__in=answered[key])
         else:
             condition |= Q(pk__in=_flow_list(app, request, kind).values("pk"))
     return Task.objects.filter(condition)
