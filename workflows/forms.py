@@ -55,10 +55,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only into an open case the reviewer also runs or handles: a merge changes both.
         self.fields["into"].queryset = (
-            access.cases_visible_to(user)
-            .filter(access.case_write_condition(user))
-            .exclude(pk=case.pk)
-            .exclude(status__in=FINAL_STATUSES)
+            access.cases_writable_by(user).exclude(pk=case.pk).exclude(status__in=FINAL_STATUSES)
         )
 
     def clean(self):

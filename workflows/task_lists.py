@@ -27,7 +27,6 @@ from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 
 from mediation import access, extensions
-from mediation.models import Case
 
 from .case_links import with_case
 from .flows import CaseLoopFlow
@@ -140,8 +139,8 @@ _RULES = {"queue": "can_assign", "inbox": "can_execute"}
 def _candidates(app, request, kind: str):
     tasks = _flow_list(app, request, kind)
     if app._flow_class is CaseLoopFlow and kind == "queue":
-        writable = Case.objects.filter(access.case_write_condition(request.user))
-        tasks = tasks.filter(process__caseprocess__case__in=writable.values("pk"))
+        writable = access.cases_writable_by(request.user).values("pk")
+        tasks = tasks.filter(process__caseprocess__case__in=writable)
     return tasks
 
 
