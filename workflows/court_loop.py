@@ -38,13 +38,15 @@ def release_loop_tasks(case: Case) -> None:
                 activation.unassign()
 
 
-# Until the mediator accepts, the referral takes the loop's review and dispatch itself.
+# Until the mediator accepts, the referral takes the loop's review and dispatch itself,
+# and nobody handles the case; nor while the mediation is suspended (虚假调解).
 SETTLING = (
     ReferralStatus.SUBMITTED,
     ReferralStatus.CONSENT,
     ReferralStatus.CONTACTING,
     ReferralStatus.CHOOSING,
     ReferralStatus.DESIGNATED,
+    ReferralStatus.SUSPENDED,
 )
 
 

@@ -79,9 +79,9 @@ class LoopTask(CaseTask):
         return on_timeout(self, delay, then, interrupting=interrupting, title=title)
 
 
-# Flows that take the loop's first steps themselves while they hold a case (a court
-# referral settling consent and the mediator) register ``is_held(case) -> bool``; the
-# loop's review and dispatch are then theirs, not the centre's queue's.
+# Flows that hold a case register ``is_held(case) -> bool``: a court referral settling
+# consent and the mediator takes the loop's review and dispatch itself, and nobody
+# handles the case while it waits for a new mediator or is suspended.
 _HOLDS: list = []
 
 
@@ -96,6 +96,12 @@ def held(case: Case) -> bool:
 
 def may_manage_unheld(user, case: Case) -> bool:
     return selectors.user_may_manage_case(user, case) and not held(case)
+
+
+def may_handle_unheld(user, case: Case) -> bool:
+    """The handler, unless a flow holds the case: a court referral waiting for a new
+    mediator after a recusal, or suspended for suspected sham mediation."""
+    return selectors.user_may_handle_case(user, case) and not held(case)
 
 
 def may_verify(user, case: Case) -> bool:
@@ -141,14 +147,14 @@ class CaseLoopFlow(flow.Flow):
     )
     start_mediation = (
         LoopTask(views.StartMediationView.as_view())
-        .Who(selectors.user_may_handle_case)
+        .Who(may_handle_unheld)
         .Annotation(title=_("Start mediation"))
         .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
         .Next(this.handle)
     )
     handle = (
         LoopTask(views.HandleView.as_view())
-        .Who(selectors.user_may_handle_case)
+        .Who(may_handle_unheld)
         .Annotation(title=_("Handle and record the outcome"))
         .OnTimeout(this.handling_deadline, this.overdue, title=_("Handling deadline"))
         .Next(this.after_handling)

@@ -73,8 +73,12 @@ def test_recused_mediator_is_replaced_by_next_in_rotation_art12(client, duty):
         recusal = referral.recusals.get()
         assert recusal.mediator == first and recusal.recorded_by == court.centre_staff
         assert not recusal.kept
-        # The recused mediator's claim is released for whoever replaces them.
+        # The recused mediator's claim is released for whoever replaces them, and
+        # nobody else at the centre may take the handling meanwhile.
         assert open_loop_task(case, "handle").owner is None
+        client.force_login(court.centre_staff)
+        response = client.post(task_url(open_loop_task(case, "handle"), "assign"))
+        assert response.status_code == 403
 
         # The new mediator answers as usual, and the case is re-dispatched to them.
         perform(client, second, referral, "answer", {"accept": "1"})

@@ -10,6 +10,7 @@ from mediation.models import AuditAction, CaseStatus, Notification, Outcome
 from mediation.models.referrals import ReferralStatus, SuspensionDecision
 from workflows.timers import fire_flow_timers
 
+from .helpers import claim as loop_claim
 from .helpers import open_task as open_loop_task
 from .helpers import task_url
 from .helpers_court import (
@@ -147,13 +148,15 @@ def test_court_takes_the_case_back_after_sham_mediation_and_registers_it(client,
     assert referral.process.status == "DONE"
 
 
-def test_outcome_recorded_during_a_suspension_is_taken_when_mediation_resumes(client, duty):
+def test_no_outcome_is_recorded_while_mediation_is_suspended(client, duty):
     court = duty
     referral, mediator = suspended_referral(client, court)
     with at("2026-09-11"):
-        mediate(client, mediator, referral.case, "agreement")
-        referral.refresh_from_db()
-        assert referral.status == ReferralStatus.SUSPENDED
+        # The case loop's handling is held: the mediator cannot take the step.
+        response = loop_claim(client, mediator, referral.case, "start_mediation")
+        assert response.status_code == 403
+        referral.case.refresh_from_db()
+        assert referral.case.status == CaseStatus.DISPATCHED
         perform(
             client,
             court.judge,
@@ -161,5 +164,7 @@ def test_outcome_recorded_during_a_suspension_is_taken_when_mediation_resumes(cl
             "court_sham",
             {"decision": "resume", "note": "经核查无虚假情形"},
         )
+        response = mediate(client, mediator, referral.case, "agreement")
+        assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.AGREED and has_open(referral, "apply")
