@@ -28,6 +28,7 @@ from .models import (
     Outcome,
     Tier,
 )
+from .models.handoffs import PetitionReferral
 from .services import audit_record
 
 # The level that handles a case of each tier (微事网格、小事村居、中事街镇、难事全区).
@@ -78,11 +79,25 @@ def _end(case: Case, status: str) -> None:
     case.due_at = None
 
 
+def _not_a_transferred_petition(case: Case) -> None:
+    """A petition transferred to the centre goes back only by the centre's objection,
+    within 5 working days of the transfer (信访工作条例 art 23), which the bureau hears of."""
+    if PetitionReferral.objects.filter(case=case, objected_at__isnull=True).exists():
+        raise ValidationError(
+            _(
+                "A transferred petition is not declined or sent elsewhere here: object to "
+                "the transfer on the petition's page, within 5 working days of it "
+                "(信访工作条例 art 23)."
+            )
+        )
+
+
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """Decline a reported case (不予受理); the reason is kept on the record."""
     reason = _required(reason, _("Give the reason the case is not accepted."))
     with transaction.atomic():
         case = _locked(case, CaseStatus.REPORTED)
+        _not_a_transferred_petition(case)
         _end(case, CaseStatus.REJECTED)
         case.save(update_fields=["status", "closed_at", "due_at"])
         audit_record(action=AuditAction.CASE_REJECTED, actor=actor, case=case, reason=reason)
@@ -118,6 +133,7 @@ def case_redirect(*, case: Case, actor, to_body: str, reason: str, police: bool)
     reason = _required(reason, _("Give the reason the case is sent elsewhere."))
     with transaction.atomic():
         case = _locked(case, CaseStatus.REPORTED)
+        _not_a_transferred_petition(case)
         _end(case, CaseStatus.REDIRECTED)
         case.save(update_fields=["status", "closed_at", "due_at"])
         audit_record(

@@ -128,6 +128,11 @@ def petition_referral_object(*, referral: PetitionReferral, actor, reason: str) 
                 )
                 % {"date": referral.objection_by.isoformat()}
             )
+        # Recorded first: the case's own refusal to decline a transferred petition
+        # gives way to the objection.
+        referral.objected_at = timezone.now()
+        referral.objection_reason = reason
+        referral.save(update_fields=["objected_at", "objection_reason"])
         if referral.case.status == CaseStatus.REPORTED:
             case_reject(case=referral.case, actor=actor, reason=reason)
         else:
@@ -138,9 +143,6 @@ def petition_referral_object(*, referral: PetitionReferral, actor, reason: str) 
                 reason=reason,
                 police=False,
             )
-        referral.objected_at = timezone.now()
-        referral.objection_reason = reason
-        referral.save(update_fields=["objected_at", "objection_reason"])
         audit_record(action=AuditAction.PETITION_OBJECTED, actor=actor, case=referral.case)
         notify(
             organisation=referral.bureau,

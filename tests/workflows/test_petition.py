@@ -135,6 +135,21 @@ def test_objection_after_5_working_days_is_refused_art23(client, bureau):
     assert open_task(referral.case, "review")
 
 
+def test_review_cannot_decline_a_transferred_petition_art23(client, bureau):
+    referral = _transferred(client, bureau, day="2026-09-29", registered_on="2026-09-25")
+    for decision in (
+        {"decision": "reject", "reason": "不属于调解范围"},
+        {"decision": "redirect", "to_body": "区人民法院", "reason": "应诉讼解决"},
+    ):
+        with time_machine.travel(at("2026-10-13"), tick=False):
+            response = perform(client, bureau.street_staff, referral.case, "review", decision)
+        assert response.status_code == 200
+        assert "art 23" in str(response.context["form"].non_field_errors())
+        referral.refresh_from_db()
+        assert referral.case.status == "reported" and referral.objected_at is None
+    assert not Notification.objects.filter(organisation=bureau.bureau).exists()
+
+
 def test_only_the_receiving_centre_objects_art23(client, bureau):
     referral = _transferred(client, bureau)
     url = reverse("petitionreferral:object", args=[referral.pk])
