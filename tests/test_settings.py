@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +43,11 @@ def test_sqlite_uses_immediate_transactions():
         assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     else:
         assert db["ENGINE"].endswith("postgresql")
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    from django.core.management import call_command
+
+    # Exits with SystemExit(1) when a model has changes no migration records.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
