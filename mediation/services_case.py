@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines, selectors, signals
+from .atomic import atomic
 from .models import (
     AuditAction,
     AuditEvent,
@@ -62,7 +63,7 @@ def case_accept(*, case: Case, actor, tier: str) -> Case:
     """Accept a reported case (受理) at ``tier``; its deadline runs from today."""
     if tier not in Tier.values:
         raise ValidationError(_("Choose a tier."))
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.REPORTED)
         case.status = CaseStatus.ACCEPTED
         case.tier = tier
@@ -95,7 +96,7 @@ def _not_a_transferred_petition(case: Case) -> None:
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """Decline a reported case (不予受理); the reason is kept on the record."""
     reason = _required(reason, _("Give the reason the case is not accepted."))
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.REPORTED)
         _not_a_transferred_petition(case)
         _end(case, CaseStatus.REJECTED)
@@ -109,7 +110,7 @@ def case_merge(*, case: Case, actor, into: Case, reason: str) -> Case:
     reason = _required(reason, _("Give the reason for the merge."))
     if into.pk == case.pk:
         raise ValidationError(_("A case cannot be merged into itself."))
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.REPORTED)
         into = Case.objects.select_for_update().get(pk=into.pk)
         if not into.is_open:
@@ -131,7 +132,7 @@ def case_redirect(*, case: Case, actor, to_body: str, reason: str, police: bool)
     """
     to_body = _required(to_body, _("Name the body the case is sent to."))
     reason = _required(reason, _("Give the reason the case is sent elsewhere."))
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.REPORTED)
         _not_a_transferred_petition(case)
         _end(case, CaseStatus.REDIRECTED)
@@ -161,7 +162,7 @@ def case_dispatch(*, case: Case, actor, organisation: Organisation, mediator=Non
     to the case. A case with a party from a special group (问诊) goes to a mediator
     whose specialties match, whenever the roster has one.
     """
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.ACCEPTED)
         if not dispatch_level_ok(case=case, organisation=organisation):
             raise ValidationError(
@@ -240,7 +241,7 @@ def case_record_outcome(
             errors["other_routes"] = _("Tell the parties their other routes (art 26).")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.DISPATCHED, CaseStatus.MEDIATING)
         case.status = CaseStatus.VERIFYING
         case.outcome = outcome
@@ -262,7 +263,7 @@ def case_verify_close(*, case: Case, actor) -> Case:
 
     The verifier must be someone other than the handler who recorded the outcome.
     """
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.VERIFYING)
         recorder = selectors.case_outcome_recorder(case)
         if actor is None or (recorder is not None and recorder.pk == actor.pk):
@@ -300,7 +301,7 @@ def case_rate_parties(*, case: Case, ratings: list[RatingInput], actor=None) -> 
     parties = [rating.party.pk for rating in ratings]
     if len(set(parties)) != len(parties):
         raise ValidationError({"party": _("Each party rates the case once.")})
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.CLOSED)
         if any(rating.party.case_id != case.pk for rating in ratings):
             raise ValidationError({"party": _("This person is not a party to the case.")})
@@ -340,7 +341,7 @@ def case_rate(
 
 def case_rating_close(*, case: Case, actor=None) -> Case:
     """End the rating step of a closed case; parties who have not rated are noted."""
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.CLOSED)
         unrated = [party.person.name for party in selectors.case_parties_unrated(case)]
         audit_record(action=AuditAction.CASE_RATING_CLOSED, actor=actor, case=case, unrated=unrated)

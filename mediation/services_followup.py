@@ -6,11 +6,11 @@ new case opens, linked to the old one, with the same parties and agents.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines
+from .atomic import atomic
 from .models import (
     AuditAction,
     Case,
@@ -24,7 +24,7 @@ from .services import PartyInput, PersonInput, audit_record, case_report
 
 def return_visit_schedule(*, case: Case) -> ReturnVisit:
     """Schedule the return visit to a case that has just closed (回访)."""
-    with transaction.atomic():
+    with atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError(_("Only a closed case gets a return visit."))
@@ -72,7 +72,7 @@ def return_visit_record(*, visit: ReturnVisit, actor, result: str, notes: str) -
     notes = (notes or "").strip()
     if result == ReturnVisitResult.RECURRED and not notes:
         raise ValidationError({"notes": _("Describe how the dispute recurred.")})
-    with transaction.atomic():
+    with atomic():
         visit = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
         if visit.visited_at is not None:
             raise ValidationError(_("This return visit has already been recorded."))

@@ -9,11 +9,11 @@ and tells the level above.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines
+from .atomic import atomic
 from .models import (
     AuditAction,
     AuditEvent,
@@ -40,7 +40,7 @@ def notify(*, text: str, organisation: Organisation | None = None, user=None, ca
 
 def case_start_mediation(*, case: Case, actor, note: str = "") -> Case:
     """The handler takes up a dispatched case and starts mediating (签收并开始调解)."""
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.DISPATCHED)
         case.status = CaseStatus.MEDIATING
         case.save(update_fields=["status"])
@@ -77,7 +77,7 @@ def case_escalate(*, case: Case, actor, reason: str, automatic: bool = False) ->
     The level above is told; the case's deadline runs again from today at the new tier.
     """
     reason = _required(reason, _("Give the reason for escalating the case."))
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, *HANDLING_STATUSES)
         tier = tier_above(case.tier)
         if tier is None:
@@ -117,7 +117,7 @@ def case_overdue(*, case: Case) -> Case:
     Called by the flow's deadline timer.
     """
     reason = _("The handling deadline %(due)s was missed.") % {"due": case.due_at}
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, *HANDLING_STATUSES)
         if tier_above(case.tier) is not None:
             return case_escalate(case=case, actor=None, reason=reason, automatic=True)
@@ -164,7 +164,7 @@ def home_visit_schedule(
         errors["purpose"] = _("Say what the visit is for.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with atomic():
         case = _locked(case, CaseStatus.ACCEPTED, *HANDLING_STATUSES)
         visit = HomeVisit.objects.create(
             case=case,

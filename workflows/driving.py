@@ -8,6 +8,7 @@ the same, so that what it makes is what people would have made through the pages
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
+from mediation.atomic import whole_step
 from mediation.models import Case
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
@@ -48,7 +49,7 @@ def node_perform(node, process_pk, user, action=None):
 
 
 def _perform(flow_class, process_pk, lookup, user, action, check):
-    with flow_class.lock(process_pk):
+    with whole_step(), flow_class.lock(process_pk):
         # Read under the lock, with its process as the flow's process class: one
         # query for what refresh_from_db() and the activation's process would read in three.
         tasks = flow_class.task_class._default_manager.select_related(_process_path(flow_class))
@@ -57,7 +58,10 @@ def _perform(flow_class, process_pk, lookup, user, action, check):
             check(task)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
-            activation.assign(user)
+            # The claim and the step commit together: the claim is written by the
+            # step's own save of the task, not by an UPDATE of its own before it.
+            task.owner = user
+            task.status = STATUS.ASSIGNED
         if task.status == STATUS.ASSIGNED:
             activation.start(None)
         result = action() if action is not None else None
