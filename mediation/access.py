@@ -27,6 +27,10 @@ the single case and the relationship answer cannot disagree:
   consultation is open; afterwards only its own opinion (``selectors_joint``);
 * a referring body (court, police station, petition bureau) sees the cases it
   referred, in a limited view (``CaseAccess.full`` is False);
+* the mediator designated for a court referral sees its case in the same limited
+  view while their answer is awaited, enough to decide whether to accept (and to
+  declare a conflict); declining, an answer period that runs out or a replacement
+  ends it on the next request, and accepting makes them the case's mediator;
 * a one-off share by a centre director (``services_access``).
 
 A user with no post (a party, who uses the party portal) sees nothing here, whatever
@@ -58,13 +62,19 @@ from .models import (
 )
 from .models.handoffs import PetitionReferral, PoliceReferral
 from .models.organisations import line_paths
-from .models.referrals import Referral
+from .models.referrals import Referral, ReferralStatus
 
 # The roles that work the cases of their organisation and of the ones below it.
 LINE_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR, Role.COMMITTEE_STAFF, Role.GRID_WORKER)
 # Centre staff and directors run a case from acceptance to rating (the flows' managers).
 MANAGER_ROLES = (Role.CENTRE_STAFF, Role.CENTRE_DIRECTOR)
 COURT_ROLES = (Role.COURT_CLERK, Role.JUDGE)
+# Each kind of referral, the body on it that referred the case, and that body's roles.
+REFERRING_BODIES = (
+    (Referral, "court", COURT_ROLES),
+    (PoliceReferral, "station", (Role.POLICE_OFFICER,)),
+    (PetitionReferral, "bureau", (Role.PETITION_STAFF,)),
+)
 # The one permission a share grants: the model's default view permission.
 VIEW_CASE = "view_case"
 # A case is in its handling organisation's hands from dispatch on.
@@ -89,15 +99,18 @@ class Relation(enum.StrEnum):
     JUSTICE = "justice"
     SUMMONED = "summoned"
     REFERRER = "referrer"
+    PROPOSED = "proposed"
     SHARED = "shared"
     # Centre staff of the registering or handling organisation, who run the case's
     # steps (``user_may_manage_case``).
     MANAGER = "manager"
 
 
-# Everything but a referring body's relation gives the full case page.
-FULL_READ = frozenset(Relation) - {Relation.REFERRER}
-VISIBILITY = FULL_READ | {Relation.REFERRER}
+# A referring body and a designated mediator who has not answered see a limited
+# page; every other relation gives the full case page.
+LIMITED = frozenset({Relation.REFERRER, Relation.PROPOSED})
+FULL_READ = frozenset(Relation) - LIMITED
+VISIBILITY = FULL_READ | LIMITED
 HANDLERS = frozenset({Relation.MEDIATOR, Relation.POSTED_HANDLER})
 
 
@@ -153,6 +166,17 @@ def _committee_mediators(paths) -> Q:
     return Q(mediator_id__in=posted) | Q(mediator_id__in=on_roster)
 
 
+def _sent_by(posts: list[Post]) -> dict[type, QuerySet]:
+    """The referrals of each kind sent by the referring bodies the posts belong to: a
+    clerk or judge of the court (or of a body within it), an officer of the police
+    station, petition staff of the bureau."""
+    sent = {}
+    for model, body, roles in REFERRING_BODIES:
+        if bodies := [post for post in posts if post.role in roles]:
+            sent[model] = model.objects.filter(**{f"{body}__path__in": _lines(bodies)})
+    return sent
+
+
 def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     """Each relation the user can have with a case, as a condition on ``Case``.
 
@@ -192,17 +216,15 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
             planned_at__isnull=True, summonses__department__path__in=_lines(posts)
         ).values("case_id")
     )
-    referred = [
-        Q(pk__in=model.objects.filter(**{f"{body}__path__in": _lines(bodies)}).values("case_id"))
-        for model, body, bodies in (
-            (Referral, "court", with_roles(*COURT_ROLES)),
-            (PoliceReferral, "station", with_roles(Role.POLICE_OFFICER)),
-            (PetitionReferral, "bureau", with_roles(Role.PETITION_STAFF)),
+    if sent := _sent_by(posts):
+        conditions[Relation.REFERRER] = reduce(
+            or_, (Q(pk__in=referrals.values("case_id")) for referrals in sent.values())
         )
-        if bodies
-    ]
-    if referred:
-        conditions[Relation.REFERRER] = reduce(or_, referred)
+    conditions[Relation.PROPOSED] = Q(
+        pk__in=Referral.objects.filter(
+            proposed_mediator_id=user.pk, status=ReferralStatus.DESIGNATED
+        ).values("case_id")
+    )
     shared_with_user = CaseUserObjectPermission.objects.filter(
         user_id=user.pk, permission__codename=VIEW_CASE
     ).values("content_object_id")
@@ -238,6 +260,32 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def may_see_case(user, case: Case | int) -> bool:
     return cases_visible_to(user).filter(pk=getattr(case, "pk", case)).exists()
+
+
+def cases_related(user, *relations: Relation) -> QuerySet[Case]:
+    """The cases ``user`` has one of ``relations`` with: for a work list narrower than
+    all they may see, such as the referrals a centre received (``Relation.MANAGER``)."""
+    posts = user_posts(user)
+    conditions = _conditions(user, posts) if posts else {}
+    chosen = [conditions[relation] for relation in relations if relation in conditions]
+    if not chosen:
+        return Case.objects.none()
+    return Case.objects.filter(reduce(or_, chosen))
+
+
+# Referrals (court, police, petition) are seen through their cases.
+
+
+def referrals_visible_to(user, model=Referral) -> QuerySet:
+    """The referrals of ``model`` (``Referral``, ``PoliceReferral`` or
+    ``PetitionReferral``) whose case ``user`` may see."""
+    return model.objects.filter(case__in=cases_visible_to(user))
+
+
+def referrals_sent_by(user, model=Referral) -> QuerySet:
+    """The referrals of ``model`` that the user's referring bodies sent: the cases they
+    see as ``Relation.REFERRER``."""
+    return _sent_by(user_posts(user)).get(model, model.objects.none())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -376,9 +424,12 @@ __all__ = [
     "access_case",
     "case_access",
     "case_write_condition",
+    "cases_related",
     "cases_visible_to",
     "cases_writable_by",
     "may_see_case",
+    "referrals_sent_by",
+    "referrals_visible_to",
     "user_may_handle_case",
     "user_may_manage_case",
     "user_posts",
