@@ -1,8 +1,8 @@
 """Reads of court referrals (诉调对接): who may act on one, and who sees which."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from . import selectors
+from . import access
 from .models import CaseParty, Membership, Role
 from .models.referrals import (
     ClockExtension,
@@ -58,48 +58,30 @@ def referring_courts(user) -> QuerySet:
     ).distinct()
 
 
+# Which referrals a user sees is decided in ``access``, through the referral's case.
+
+_LISTED = ("case", "court", "centre", "mediator")
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
-    """The court's own referrals, the centre's queue, and the cases the user may see."""
-    referrals = Referral.objects.select_related("case", "court", "centre", "mediator")
-    if not user.is_authenticated:
-        return referrals.none()
-    if user.is_superuser:
-        return referrals
-    court_paths = list(
-        Membership.objects.filter(user=user, role__in=COURT_ROLES).values_list(
-            "organisation__path", flat=True
-        )
-    )
-    query = Q(case__in=selectors.cases_visible_to(user)) | Q(
-        centre__memberships__user=user, centre__memberships__role__in=CENTRE_ROLES
-    )
-    for path in court_paths:
-        query |= Q(court__path__startswith=path)
-    return referrals.filter(query).distinct()
+    """The referrals whose case the user may see (``access.cases_visible_to``)."""
+    return access.referrals_visible_to(user, Referral).select_related(*_LISTED)
 
 
 def court_referrals(user) -> QuerySet[Referral]:
     """The referrals sent by the user's court, newest first, for the court's list page."""
-    paths = list(
-        Membership.objects.filter(user=user, role__in=COURT_ROLES).values_list(
-            "organisation__path", flat=True
-        )
-    )
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(court__path__startswith=path)
-    return Referral.objects.filter(query).select_related("case", "centre", "mediator")
+    return access.referrals_sent_by(user, Referral).select_related(*_LISTED)
 
 
 def centre_queue(user) -> QuerySet[Referral]:
-    """The referrals received by the centres where the user works."""
+    """The referrals whose cases the user's centre runs: the ones it received."""
     return Referral.objects.filter(
-        centre__memberships__user=user, centre__memberships__role__in=CENTRE_ROLES
-    ).select_related("case", "court", "mediator")
+        case__in=access.cases_related(user, access.Relation.MANAGER)
+    ).select_related(*_LISTED)
 
 
 def user_may_see_referral(user, referral: Referral) -> bool:
-    return referrals_visible_to(user).filter(pk=referral.pk).exists()
+    return access.may_see_case(user, referral.case_id)
 
 
 def referral_documents(referral: Referral) -> QuerySet[ReferralDocument]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.urls import Application
 
-from mediation import selectors, selectors_referral, services, services_referral
+from mediation import access, selectors, selectors_referral, services, services_referral
 from mediation.forms import add_service_errors
 from mediation.models import PartyRole, PersonKind
 from mediation.models.referrals import Referral, ReferralDocument, ReferralStatus
@@ -89,28 +89,37 @@ class ReferralCreateView(generic.FormView):
         return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
 
 
-def _visible_referral(request, pk) -> Referral:
-    referral = selectors_referral.referrals_visible_to(request.user).filter(pk=pk).first()
+def referral_access(user, pk) -> tuple[Referral, access.CaseAccess]:
+    """The referral and how ``user`` sees its case (``access.case_access``): a referral
+    whose case they may not see is a 404, as one that does not exist, so that ids
+    cannot be probed."""
+    referral = Referral.objects.select_related("court", "centre", "mediator").filter(pk=pk).first()
     if referral is None:
         raise Http404
-    return referral
+    case_access = access.case_access(user, referral.case_id)
+    referral.case = case_access.case
+    return referral, case_access
 
 
 class ReferralDetailView(generic.TemplateView):
+    """The referral and everything recorded on it. A referring court and a designated
+    mediator who has not answered see it without the case's session records."""
+
     template_name = "workflows/court/detail.html"
 
     def get_context_data(self, pk, **kwargs):
-        referral = _visible_referral(self.request, pk)
         user = self.request.user
+        referral, case_access = referral_access(user, pk)
         return super().get_context_data(
             referral=referral,
             case=referral.case,
+            access=case_access,
+            as_referrer=access.Relation.REFERRER in case_access.relations,
             parties=selectors.case_parties(referral.case),
             documents=selectors_referral.referral_documents(referral),
             consents=selectors_referral.referral_consents(referral),
             extensions=selectors_referral.referral_extensions(referral),
             appraisals=referral.appraisals.all(),
-            answers=referral.answers.select_related("mediator"),
             recusals=selectors_referral.referral_recusals(referral),
             suspensions=selectors_referral.referral_suspensions(referral),
             mediating=referral.status == ReferralStatus.MEDIATING,
@@ -121,10 +130,10 @@ class ReferralDetailView(generic.TemplateView):
 
 
 def document_download(request, pk):
-    """Uploads are never served publicly: only to those who may see the referral."""
+    """Uploads are never served publicly: only to those who may see the referral's case
+    (the referring court gets the records sent back to it); to anyone else a 404."""
     document = get_object_or_404(ReferralDocument.objects.select_related("referral"), pk=pk)
-    if not selectors_referral.user_may_see_referral(request.user, document.referral):
-        raise Http404
+    access.access_case(request.user, document.referral.case_id)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
@@ -145,7 +154,8 @@ class ReferralActionView(generic.FormView):
     def dispatch(self, request, *args, pk, action, **kwargs):
         if action not in self.ACTIONS:
             raise Http404
-        self.referral, self.action = _visible_referral(request, pk), action
+        self.referral, _access = referral_access(request.user, pk)
+        self.action = action
         user = request.user
         allowed = selectors_referral.user_is_mediator(user, self.referral)
         if action != "sham":
@@ -198,7 +208,7 @@ class ReferralActionView(generic.FormView):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         user, referral = self.request.user, self.referral
-        if selectors_referral.user_may_see_referral(user, referral):
+        if access.may_see_case(user, referral.case_id):
             return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))
         return HttpResponseRedirect(reverse("referrals:list"))
 

@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from mediation import selectors_referral, services_referral
+from mediation import access, selectors_referral, services_referral
 from mediation.models import Case
 from mediation.models.referrals import Referral
 
@@ -35,9 +35,8 @@ def may_record_failure(user, referral: Referral) -> bool:
 
 
 def referral_processes_visible_to(user):
-    return ReferralProcess.objects.filter(
-        referral__in=selectors_referral.referrals_visible_to(user)
-    )
+    """The processes of the referrals whose case ``user`` may see."""
+    return ReferralProcess.objects.filter(referral__case__in=access.cases_visible_to(user))
 
 
 ReferralViewset = narrowed_viewset_class(referral_processes_visible_to)
@@ -47,7 +46,15 @@ ReferralViewset = narrowed_viewset_class(referral_processes_visible_to)
 
 
 class ReferralTaskView(CaseTaskView):
+    """A step of the referral. The task's rule says who acts; they must also see the
+    case (``access.case_access``), else the page is a 404 as for a referral that does
+    not exist. The page shows the referral and its records, never session records."""
+
     template_name = "workflows/court/task.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case_access = access.case_access(request.user, self.referral.case_id)
+        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def referral(self) -> Referral:
@@ -60,6 +67,7 @@ class ReferralTaskView(CaseTaskView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             referral=self.referral,
+            access=self.case_access,
             documents=selectors_referral.referral_documents(self.referral),
             **kwargs,
         )

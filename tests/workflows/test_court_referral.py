@@ -59,9 +59,15 @@ def test_delegation_agreement_end_to_end_with_judicial_confirmation(client, duty
     with at("2026-09-02", 12):
         session = record_session(client, mediator, referral, outcome="agreement")
         assert session.status == "held" and session.attendance.filter(present=True).count() == 2
-        client.force_login(court.clerk)
+        # The centre sees the session records on the referral's page; the court, which
+        # sees status, deadlines and the outcome, does not (issue 5).
+        client.force_login(court.centre_staff)
         page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
         assert SESSION_PLACE in page and "张三的陈述" in page
+        client.force_login(court.clerk)
+        page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        assert case.number in page
+        assert SESSION_PLACE not in page and "张三的陈述" not in page
 
         response = mediate(client, mediator, case, "agreement")
         assert response.status_code == 302
@@ -140,7 +146,9 @@ def test_delegation_failure_end_to_end_court_registers_with_its_number(client, d
         assert referral.process.status == "DONE"
         client.force_login(court.clerk)
         page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-        assert SESSION_PLACE in page and "（2026）经开民初123号" in page
+        # The records sent back and its own number, never the session records (issue 5).
+        assert "借款五万元属实" in page and "（2026）经开民初123号" in page
+        assert SESSION_PLACE not in page
 
 
 def test_referral_without_parties_or_claim_is_rejected(client, court):
