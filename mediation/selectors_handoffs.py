@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from . import access
 from .models import Membership, Organisation, OrgKind, Role
 from .models.handoffs import PetitionReferral, PoliceReferral
 from .models.organisations import CENTRE_KINDS
@@ -48,23 +49,32 @@ def user_manages_centre(user, organisation: Organisation) -> bool:
     ).exists()
 
 
+# Which referrals a user sees is decided in ``access``, through the referral's case:
+# the referring body's own (``Relation.REFERRER``), and the ones the user's centre runs.
+
+_POLICE_LISTED = ("case", "station", "officer", "case__handling_org", "case__centre")
+_PETITION_LISTED = ("case", "bureau", "case__handling_org", "case__centre")
+
+
+def _received(user, model) -> QuerySet:
+    """The referrals whose cases the user's centre runs (``Relation.MANAGER``)."""
+    return model.objects.filter(case__in=access.cases_related(user, access.Relation.MANAGER))
+
+
 def police_referrals_of_stations(user) -> QuerySet[PoliceReferral]:
     """The referrals of the stations where ``user`` is an officer, with their cases."""
     return (
-        PoliceReferral.objects.filter(station__in=user_stations(user))
-        .select_related("case", "station", "officer", "case__handling_org", "case__centre")
+        access.referrals_sent_by(user, PoliceReferral)
+        .select_related(*_POLICE_LISTED)
         .order_by("-referred_at", "-id")
     )
 
 
 def police_referrals_received(user) -> QuerySet[PoliceReferral]:
     """The referrals sent to the centres where ``user`` is staff or director."""
-    if not user.is_authenticated:
-        return PoliceReferral.objects.none()
-    centres = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("organisation")
     return (
-        PoliceReferral.objects.filter(case__centre__in=centres)
-        .select_related("case", "station", "officer", "case__handling_org", "case__centre")
+        _received(user, PoliceReferral)
+        .select_related(*_POLICE_LISTED)
         .order_by("-referred_at", "-id")
     )
 
@@ -72,19 +82,16 @@ def police_referrals_received(user) -> QuerySet[PoliceReferral]:
 def petition_referrals_of_bureaus(user) -> QuerySet[PetitionReferral]:
     """The transfers of the bureaus where ``user`` is petition staff, with their cases."""
     return (
-        PetitionReferral.objects.filter(bureau__in=user_bureaus(user))
-        .select_related("case", "bureau", "case__handling_org", "case__centre")
+        access.referrals_sent_by(user, PetitionReferral)
+        .select_related(*_PETITION_LISTED)
         .order_by("-transferred_on", "-id")
     )
 
 
 def petition_referrals_received(user) -> QuerySet[PetitionReferral]:
     """The transfers sent to the centres where ``user`` is staff or director."""
-    if not user.is_authenticated:
-        return PetitionReferral.objects.none()
-    centres = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("organisation")
     return (
-        PetitionReferral.objects.filter(case__centre__in=centres)
-        .select_related("case", "bureau", "case__handling_org", "case__centre")
+        _received(user, PetitionReferral)
+        .select_related(*_PETITION_LISTED)
         .order_by("-transferred_on", "-id")
     )

@@ -12,23 +12,18 @@ timer waits for. When the case closes, its outcome goes back to the bureau
 """
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from mediation import deadlines, extensions, services_petition
+from mediation import access, deadlines, extensions, services_petition
 from mediation.extensions import OpenTask
 from mediation.models import Case, Membership
 from mediation.models.handoffs import PetitionReferral
 from mediation.selectors import user_may_handle_case, user_may_manage_case
-from mediation.selectors_handoffs import (
-    petition_referrals_of_bureaus,
-    petition_referrals_received,
-    user_manages_centre,
-)
+from mediation.selectors_handoffs import user_manages_centre
 from mediation.signals import case_closed
 
 from . import petition_views as views
@@ -42,11 +37,8 @@ def referral_of(process) -> PetitionReferral:
 
 
 def petition_processes_visible_to(user):
-    """The referral processes of the user's bureaus and of the centres they staff."""
-    return PetitionReferralProcess.objects.filter(
-        Q(referral__in=petition_referrals_of_bureaus(user).values("pk"))
-        | Q(referral__in=petition_referrals_received(user).values("pk"))
-    )
+    """The referral processes whose case ``user`` may see (``access.cases_visible_to``)."""
+    return PetitionReferralProcess.objects.filter(referral__case__in=access.cases_visible_to(user))
 
 
 class PetitionReferralFlow(flow.Flow):

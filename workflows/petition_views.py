@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from mediation import deadlines, services_petition
+from mediation import access, deadlines, services_petition
 from mediation.models import DisputeType
 from mediation.models.handoffs import PetitionReferral
 from mediation.selectors_handoffs import (
@@ -114,13 +114,14 @@ class ReferralListView(LoginRequiredMixin, generic.TemplateView):
 
 
 class CentreReferralView(LoginRequiredMixin, generic.FormView):
-    """A page on one received referral, for the receiving centre's staff only."""
+    """A page on one received referral, for the receiving centre's staff only: a
+    referral whose case the user may not see is a 404; one they see but do not run, 403."""
 
     @cached_property
     def referral(self) -> PetitionReferral:
-        return get_object_or_404(
-            PetitionReferral.objects.select_related("case", "case__centre"), pk=self.kwargs["pk"]
-        )
+        referral = get_object_or_404(PetitionReferral, pk=self.kwargs["pk"])
+        referral.case = access.access_case(self.request.user, referral.case_id)
+        return referral
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not user_manages_centre(

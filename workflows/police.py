@@ -12,19 +12,17 @@ handled it ends the case loop (``police_petition_loop.decide_referral``).
 """
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.signals import task_finished
 
-from mediation import extensions, services_police
+from mediation import access, extensions, services_police
 from mediation.extensions import OpenTask
 from mediation.models import Case, CaseStatus, Membership
 from mediation.models.handoffs import PoliceReferral
 from mediation.selectors import user_may_manage_case
-from mediation.selectors_handoffs import police_referrals_of_stations, police_referrals_received
 from mediation.signals import case_closed
 
 from . import police_views as views
@@ -39,11 +37,8 @@ def referral_of(process) -> PoliceReferral:
 
 
 def police_processes_visible_to(user):
-    """The referral processes of the user's stations and of the centres they staff."""
-    return PoliceReferralProcess.objects.filter(
-        Q(referral__in=police_referrals_of_stations(user).values("pk"))
-        | Q(referral__in=police_referrals_received(user).values("pk"))
-    )
+    """The referral processes whose case ``user`` may see (``access.cases_visible_to``)."""
+    return PoliceReferralProcess.objects.filter(referral__case__in=access.cases_visible_to(user))
 
 
 class PoliceReferralFlow(flow.Flow):

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from mediation import services, services_police
+from mediation import access, services, services_police
 from mediation.forms import add_service_errors
 from mediation.models import DisputeType, PartyRole, PersonKind
 from mediation.models.handoffs import PoliceReferral
@@ -152,16 +152,19 @@ class HandBackForm(forms.Form):
 class HandBackView(LoginRequiredMixin, generic.FormView):
     """The centre hands a referral back: it is a police matter after all (art 25).
 
-    Before acceptance, or while the case is handled; the case page links here too."""
+    Before acceptance, or while the case is handled; the case page links here too. A
+    referral whose case the user may not see is a 404; one they see but do not run, 403."""
 
     form_class = HandBackForm
     template_name = "workflows/police/hand_back.html"
 
     @cached_property
     def referral(self) -> PoliceReferral:
-        return get_object_or_404(
-            PoliceReferral.objects.select_related("case"), pk=self.kwargs["pk"]
+        referral = get_object_or_404(
+            PoliceReferral.objects.select_related("station"), pk=self.kwargs["pk"]
         )
+        referral.case = access.access_case(self.request.user, referral.case_id)
+        return referral
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not user_may_manage_case(

@@ -197,9 +197,11 @@ def test_hand_back_in_the_review_step_is_recorded_for_the_station_art25(client, 
 def test_only_the_receiving_centre_hands_back(client, police):
     referral = _referred(client, police)
     url = reverse("policereferral:hand_back", args=[referral.pk])
-    for user in (police.other_street_staff, police.officer):
+    # The station sees its referral but does not run it; another street's centre does
+    # not see it at all, so its id cannot be probed (issue 5).
+    for user, status in ((police.other_street_staff, 404), (police.officer, 403)):
         client.force_login(user)
-        assert client.post(url, {"reason": "不是我们的"}).status_code == 403
+        assert client.post(url, {"reason": "不是我们的"}).status_code == status
     referral.refresh_from_db()
     assert referral.handed_back_at is None
 
@@ -318,9 +320,14 @@ def test_only_the_centre_hands_back_a_case_in_mediation_art25(client, police):
     referral = _in_mediation(client, police)
     url = reverse("policereferral:hand_back", args=[referral.pk])
     # The mediator mediates; the centre decides that the case leaves mediation.
-    for user in (police.grid_worker, police.other_street_staff, police.officer):
+    # Who does not see the case gets a 404, as for a referral that does not exist.
+    for user, status in (
+        (police.grid_worker, 403),
+        (police.other_street_staff, 404),
+        (police.officer, 403),
+    ):
         client.force_login(user)
-        assert client.post(url, {"reason": "涉嫌治安案件"}).status_code == 403
+        assert client.post(url, {"reason": "涉嫌治安案件"}).status_code == status
         page = client.get(reverse("cases:detail", args=[referral.case.pk]))
         assert url not in page.content.decode()
     referral.case.refresh_from_db()
