@@ -4,18 +4,32 @@ The closed loop's ``CaseTask`` finds its case through ``CaseProcess``. A return 
 (复诊) or a patrol round (巡诊) has its own process; ``RecordTask`` decides who may act by
 a rule about that record, and the flow's pages list only the processes whose records
 the user may see.
+
+``narrowed_viewset_class`` also guards every URL of a flow that names a process
+(``process_pk``), a task of it (``task_pk``) or both: before viewflow's own checks, the
+process must be one ``visible_processes(user)`` holds, and the task one of that process
+at the URL's node. Otherwise the answer is 404, not viewflow's 403, so that a case's
+processes and tasks cannot be probed; viewflow's 403 is left for a user who sees the
+case but may not act.
 """
 
+import functools
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.workflow.base import Node
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.flow.viewset import FlowAppViewset
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import task_lists
 from .flows import CaseTask
 from .views import PoliteAssignTaskView
 
@@ -59,11 +73,60 @@ class RecordTask(CaseTask):
         return user is not None and user.is_authenticated and self._who(user, self.record(task))
 
 
+def _guarded(view, visible_processes, node):
+    """``view`` behind the check that the URL's process and task are the user's to see."""
+
+    @functools.wraps(view)
+    def guard(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        process_pk, task_pk = kwargs.get("process_pk"), kwargs.get("task_pk")
+        processes = visible_processes(request.user)
+        if process_pk is not None and not processes.filter(pk=process_pk).exists():
+            raise Http404
+        if task_pk is not None:
+            tasks = Task.objects.filter(pk=task_pk, process__in=processes.values("pk"))
+            if process_pk is not None:
+                tasks = tasks.filter(process_id=process_pk)
+            if node is not None:
+                tasks = tasks.filter(flow_task=node)
+            if not tasks.exists():
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    guard.process_guarded = True
+    return guard
+
+
+def _guard_urls(patterns, visible_processes, flow_class, node=None) -> None:
+    """Put every pattern naming a process or a task, at any depth, behind ``_guarded``."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = getattr(flow_class, entry.namespace or "", None)
+            inner = inner if isinstance(inner, Node) else node
+            _guard_urls(entry.url_patterns, visible_processes, flow_class, inner)
+        elif isinstance(entry, URLPattern) and not getattr(
+            entry.callback, "process_guarded", False
+        ):
+            names = set(entry.pattern.converters)
+            if names & {"process_pk", "task_pk"}:
+                entry.callback = _guarded(entry.callback, visible_processes, node)
+
+
 def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
-    """A flow's pages that show only ``visible_processes(user)``, a process queryset."""
+    """A flow's pages that show only ``visible_processes(user)``, a process queryset,
+    and answer 404 for any other process or task (``_guarded``)."""
 
     def visible_tasks(view, queryset):
         return queryset.filter(process__in=visible_processes(view.request.user).values("pk"))
+
+    def may_do(view, queryset, kind):
+        """Of ``queryset``, the tasks the user may take (queue) or perform (inbox), each
+        asked its own node's rule, as the unified task lists do."""
+        candidates = visible_tasks(view, queryset)
+        return queryset.filter(
+            pk__in=task_lists.tasks_user_may_do(candidates, view.request.user, kind)
+        )
 
     class DashboardView(flow_views.DashboardView):
         def get_context_data(self, **kwargs):
@@ -83,7 +146,17 @@ def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
             )[: self.MAX_ROWS]
             return context
 
+    class InboxView(flow_views.FlowInboxListView):
+        @property
+        def queryset(self):
+            return may_do(self, super().queryset, "inbox")
+
     class QueueView(flow_views.FlowQueueListView):
+        @property
+        def queryset(self):
+            return may_do(self, super().queryset, "queue")
+
+    class ArchiveView(flow_views.FlowArchiveListView):
         @property
         def queryset(self):
             return visible_tasks(self, super().queryset)
@@ -105,10 +178,17 @@ def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
 
     class NarrowedViewset(FlowAppViewset):
         dashboard_view_class = DashboardView
+        inbox_view_class = InboxView
         queue_view_class = QueueView
+        archive_view_class = ArchiveView
         task_list_view_class = TaskListView
         process_list_view_class = ProcessListView
         process_detail_view_class = ProcessDetailView
+
+        def _get_urls(self):
+            urls = super()._get_urls()
+            _guard_urls(urls, visible_processes, self._flow_class)
+            return urls
 
         def get_context_data(self, request):
             # The menu's counts: only the tasks the lists themselves would show.

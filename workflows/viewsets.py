@@ -25,12 +25,18 @@ def _visible_tasks(view, queryset):
     )
 
 
+def _tasks_user_may_do(view, queryset, kind):
+    """The inbox and the queue: only the visible tasks the user may perform or take."""
+    candidates = _visible_tasks(view, queryset)
+    return queryset.filter(pk__in=task_lists.tasks_user_may_do(candidates, view.request.user, kind))
+
+
 class InboxView(task_lists.CaseTaskColumns, views.FlowInboxListView):
     title = _("My tasks")
 
     @property
     def queryset(self):
-        return task_lists.by_priority(_visible_tasks(self, super().queryset))
+        return task_lists.by_priority(_tasks_user_may_do(self, super().queryset, "inbox"))
 
 
 class QueueView(task_lists.CaseTaskColumns, views.FlowQueueListView):
@@ -38,7 +44,7 @@ class QueueView(task_lists.CaseTaskColumns, views.FlowQueueListView):
 
     @property
     def queryset(self):
-        return task_lists.by_priority(_visible_tasks(self, super().queryset))
+        return task_lists.by_priority(_tasks_user_may_do(self, super().queryset, "queue"))
 
 
 class ArchiveView(task_lists.CaseTaskColumns, views.FlowArchiveListView):
