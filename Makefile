@@ -80,6 +80,7 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/access.py
 
 clean:
 	rm -rf $(VENV) var/static var/test.sqlite3*

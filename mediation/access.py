@@ -47,6 +47,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
+from . import lookups  # noqa: F401  (registers __in_set)
 from .models import (
     Case,
     CaseGroupObjectPermission,
@@ -133,7 +134,7 @@ def user_posts(user) -> list[Post]:
 
 
 def _orgs_under(paths) -> QuerySet:
-    """The ids of the organisations at or below any of ``paths``."""
+    """The ids of the organisations at or below any of ``paths``, for ``__in_set``."""
     return Organisation.objects.filter(
         reduce(or_, (Q(path__startswith=path) for path in sorted(set(paths))))
     ).values("pk")
@@ -163,7 +164,7 @@ def _committee_mediators(paths) -> Q:
     committee = Q(organisation__kind=OrgKind.MEDIATION_COMMITTEE) & under
     posted = Membership.objects.filter(committee).values("user_id")
     on_roster = MediatorProfile.objects.filter(committee).values("user_id")
-    return Q(mediator_id__in=posted) | Q(mediator_id__in=on_roster)
+    return Q(mediator_id__in_set=posted) | Q(mediator_id__in_set=on_roster)
 
 
 def _sent_by(posts: list[Post]) -> dict[type, QuerySet]:
@@ -180,8 +181,10 @@ def _sent_by(posts: list[Post]) -> dict[type, QuerySet]:
 def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     """Each relation the user can have with a case, as a condition on ``Case``.
 
-    Each condition is a column test or ``pk IN (subquery)``: no join that repeats
-    rows, so they can be OR-ed for a list and annotated for one case.
+    Each condition is a column test against a literal list or a subquery run once
+    (``__in_set``, mediation/lookups.py): no join that repeats rows, so they can be
+    OR-ed for a list and annotated for one case, and on PostgreSQL each can use its
+    index: a narrow list is a bitmap scan, a wide one reads the list's index in order.
     """
 
     def with_roles(*roles):
@@ -190,13 +193,13 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     conditions: dict[Relation, Q] = {}
     if line := with_roles(*LINE_ROLES):
         conditions[Relation.HANDLING_LINE] = Q(
-            handling_org_id__in=_orgs_under(post.path for post in line)
+            handling_org_id__in_set=_orgs_under(post.path for post in line)
         )
     if directors := with_roles(Role.CENTRE_DIRECTOR):
         districts = _district_paths(directors)
-        conditions[Relation.DIRECTOR] = Q(handling_org_id__in=_orgs_under(districts))
+        conditions[Relation.DIRECTOR] = Q(handling_org_id__in_set=_orgs_under(districts))
     if grids := with_roles(Role.GRID_WORKER):
-        conditions[Relation.GRID] = Q(grid_id__in=_orgs_under(post.path for post in grids))
+        conditions[Relation.GRID] = Q(grid_id__in_set=_orgs_under(post.path for post in grids))
     conditions[Relation.MEDIATOR] = Q(mediator_id=user.pk)
     conditions[Relation.POSTED_HANDLER] = Q(
         mediator__isnull=True,
@@ -207,21 +210,21 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
         org_ids = sorted({post.organisation_id for post in managers})
         conditions[Relation.MANAGER] = Q(centre_id__in=org_ids) | Q(handling_org_id__in=org_ids)
     conditions[Relation.LEADER] = Q(
-        pk__in=LeaderCase.objects.filter(leader_id=user.pk).values("case_id")
+        pk__in_set=LeaderCase.objects.filter(leader_id=user.pk).values("case_id")
     )
     if justice := with_roles(Role.JUSTICE_STAFF):
         conditions[Relation.JUSTICE] = _committee_mediators(post.path for post in justice)
     conditions[Relation.SUMMONED] = Q(
-        pk__in=JointConsultation.objects.filter(
+        pk__in_set=JointConsultation.objects.filter(
             planned_at__isnull=True, summonses__department__path__in=_lines(posts)
         ).values("case_id")
     )
     if sent := _sent_by(posts):
         conditions[Relation.REFERRER] = reduce(
-            or_, (Q(pk__in=referrals.values("case_id")) for referrals in sent.values())
+            or_, (Q(pk__in_set=referrals.values("case_id")) for referrals in sent.values())
         )
     conditions[Relation.PROPOSED] = Q(
-        pk__in=Referral.objects.filter(
+        pk__in_set=Referral.objects.filter(
             proposed_mediator_id=user.pk, status=ReferralStatus.DESIGNATED
         ).values("case_id")
     )
@@ -232,7 +235,7 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
         group__organisation_link__organisation_id__in=sorted({p.organisation_id for p in posts}),
         permission__codename=VIEW_CASE,
     ).values("content_object_id")
-    conditions[Relation.SHARED] = Q(pk__in=shared_with_user) | Q(pk__in=shared_with_org)
+    conditions[Relation.SHARED] = Q(pk__in_set=shared_with_user) | Q(pk__in_set=shared_with_org)
     return conditions
 
 

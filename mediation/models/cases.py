@@ -183,6 +183,8 @@ class Case(models.Model):
             models.Index(fields=["handling_org", "-reported_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["-reported_at", "-id"]),
+            # The case list's order: a wide list reads it in order and stops at a page.
+            models.Index(fields=["-is_priority", "-reported_at", "-id"], name="case_list_order"),
             models.Index(fields=["grid"]),
         ]
 

@@ -1,0 +1,224 @@
+"""The permission-scoped case list at 100k and 1M cases, on PostgreSQL (issue 5).
+
+For a street-centre user and a mediator it prints the database time of the case list's
+first page (``selectors.case_list``, all its queries), of the same page written by hand
+in raw SQL (the cases handled at or below the user's posts and the cases they mediate,
+the same columns and order, with the organisations worked out first), and of guardian's
+``get_objects_for_user`` when the same cases are granted to a user one by one, as
+guardian would need them.
+
+Seeding a million cases takes a quarter of an hour, so each size has a database of its
+own that is kept between runs (``mediation_bench_<size>`` on the server of
+``DATABASE_URL``; ``BENCH_ACCESS_DB`` changes the prefix); ``seed_demo`` only adds the
+cases still missing. ``BENCH_ACCESS_SIZES`` (default ``100000,1000000``) sets the sizes.
+"""
+
+import functools
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGE = 25
+REPEAT = 30
+USERS = (("street-centre staff", "street"), ("mediator", "mediator"))
+
+
+def _bench_url(size: int) -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    parts = urlsplit(url)
+    prefix = os.environ.get("BENCH_ACCESS_DB", "mediation_bench")
+    return urlunsplit(parts._replace(path=f"/{prefix}_{size}"))
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _db_ms(fn) -> tuple[float, int]:
+    """Median database milliseconds of ``fn`` over REPEAT runs, and its query count."""
+    from django.db import connection
+
+    spent, counts = [], []
+    for _ in range(REPEAT):
+        run = {"ms": 0.0, "queries": 0}
+        with connection.execute_wrapper(_timer(run)):
+            fn()
+        spent.append(run["ms"])
+        counts.append(run["queries"])
+    return statistics.median(spent), max(counts)
+
+
+def _timer(run: dict):
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            run["ms"] += (time.perf_counter() - start) * 1000
+            run["queries"] += 1
+
+    return timed
+
+
+RAW = """
+SELECT c.*, o.*
+FROM mediation_case c JOIN mediation_organisation o ON o.id = c.handling_org_id
+WHERE c.handling_org_id = ANY(%(orgs)s) OR c.mediator_id = %(user)s
+ORDER BY c.is_priority DESC, c.reported_at DESC, c.id DESC
+LIMIT %(page)s
+"""
+
+
+def _list_page(user) -> list:
+    from mediation import selectors
+
+    return list(selectors.case_list(user=user)[:PAGE])
+
+
+def _raw_page(user) -> list:
+    """The same page written by hand, with the same columns: the cases handled at or
+    below the user's posts and the cases they mediate, in the list's order. The
+    organisations below the posts are worked out first, as a literal list."""
+    from django.db import connection
+
+    from mediation.models import Membership, Organisation
+
+    paths = tuple(Membership.objects.filter(user=user).values_list("organisation__path", flat=True))
+    orgs = [
+        pk for pk, path in Organisation.objects.values_list("pk", "path") if path.startswith(paths)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(RAW, {"orgs": orgs, "user": user.pk, "page": PAGE})
+        return cursor.fetchall()
+
+
+def _caseload(user) -> None:
+    """The seeded history names no mediator: give the benchmark's mediator every
+    2,000th case, spread over the years, as a caseload of their own."""
+    from django.db.models.functions import Mod
+
+    from mediation.models import Case
+
+    (
+        Case.objects.annotate(slot=Mod("id", 2000))
+        .filter(slot=0, mediator__isnull=True)
+        .exclude(status__in=("reported", "accepted", "rejected", "merged", "redirected"))
+        .update(mediator=user)
+    )
+
+
+def _guardian_user(user):
+    """A user without posts to whom every case ``user`` sees is granted one by one."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from mediation import access
+    from mediation.models import CaseUserObjectPermission
+
+    twin, created = get_user_model().objects.get_or_create(username=f"bench-guardian-{user}")
+    visible = access.cases_visible_to(user).values_list("pk", flat=True)
+    have = CaseUserObjectPermission.objects.filter(user=twin).count()
+    if created or have != visible.count():
+        CaseUserObjectPermission.objects.filter(user=twin).delete()
+        permission = Permission.objects.get(
+            codename="view_case", content_type__app_label="mediation"
+        )
+        rows = (
+            CaseUserObjectPermission(
+                user=twin, permission=permission, content_object_id=pk, reason="benchmark"
+            )
+            for pk in visible.iterator(chunk_size=10000)
+        )
+        CaseUserObjectPermission.objects.bulk_create(rows, batch_size=10000)
+    return twin
+
+
+def _guardian_page(twin) -> list:
+    from guardian.shortcuts import get_objects_for_user
+
+    from mediation.models import Case
+
+    cases = get_objects_for_user(
+        twin, "mediation.view_case", klass=Case, use_groups=False, accept_global_perms=False
+    )
+    return list(cases.order_by("-is_priority", "-reported_at", "-id")[:PAGE])
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_ACCESS_SIZES", "100000,1000000").split(",")]
+    if _bench_url(sizes[0]) is None:
+        print("permission-scoped case list: PostgreSQL only (set DATABASE_URL); skipped")
+        return
+    print()
+    print(f"permission-scoped case list, first page of {PAGE}, database ms (median of {REPEAT})")
+    print(
+        f"| {'cases':>9} | {'user':20} | {'sees':>7} | {'list ms':>7} | {'queries':>7} "
+        f"| {'raw SQL ms':>10} | {'guardian ms':>11} |"
+    )
+    print(f"|{'-' * 11}|{'-' * 22}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 12}|{'-' * 13}|")
+    sys.stdout.flush()
+    for size in sizes:
+        # Each size in a process of its own, on its own database.
+        url = _bench_url(size)
+        _ensure_database(url)
+        subprocess.run(
+            [sys.executable, __file__, str(size)],
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+        )
+
+
+def rows(size: int) -> None:
+    """Seed the database up to ``size`` cases if needed, and print its rows."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mediation import selectors
+    from mediation.models import Case
+
+    call_command("migrate", verbosity=0)
+    if Case.objects.count() < size:
+        call_command("seed_demo", "--cases", str(size), "--no-flows", verbosity=0)
+    for label, username in USERS:
+        user = get_user_model().objects.get(username=username)
+        if username == "mediator":
+            _caseload(user)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE mediation_case")
+        sees = selectors.cases_visible_to(user).count()
+        list_ms, queries = _db_ms(functools.partial(_list_page, user))
+        raw_ms, _ = _db_ms(functools.partial(_raw_page, user))
+        guardian_ms, _ = _db_ms(functools.partial(_guardian_page, _guardian_user(user)))
+        print(
+            f"| {size:9,} | {label:20} | {sees:7,} | {list_ms:7.1f} | {queries:7} "
+            f"| {raw_ms:10.1f} | {guardian_ms:11.1f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        rows(int(sys.argv[1]))
+    else:
+        main()
