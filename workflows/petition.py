@@ -20,7 +20,7 @@ from viewflow.workflow import flow, lock
 
 from mediation import access, deadlines, extensions, services_petition
 from mediation.extensions import OpenTask
-from mediation.models import Case, Membership
+from mediation.models import Case, Channel, Membership
 from mediation.models.handoffs import PetitionReferral
 from mediation.selectors import user_may_handle_case, user_may_manage_case
 from mediation.selectors_handoffs import user_manages_centre
@@ -109,6 +109,8 @@ def stop_petition_clock(referral: PetitionReferral) -> None:
 
 
 def on_case_closed(sender, case: Case, **kwargs) -> None:
+    if case.channel != Channel.PETITION:
+        return
     referral = services_petition.petition_referral_record_result(case=case)
     if referral is not None:
         stop_petition_clock(referral)

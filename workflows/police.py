@@ -20,14 +20,14 @@ from viewflow.workflow.signals import task_finished
 
 from mediation import access, extensions, services_police
 from mediation.extensions import OpenTask
-from mediation.models import Case, CaseStatus, Membership
+from mediation.models import Case, CaseStatus, Channel, Membership
 from mediation.models.handoffs import PoliceReferral
 from mediation.selectors import user_may_manage_case
 from mediation.signals import case_closed
 
 from . import police_views as views
 from .flows import CaseLoopFlow
-from .models import PoliceReferralProcess
+from .models import PoliceReferralProcess, case_of
 from .police_petition_loop import stop_clock
 from .record_tasks import narrowed_viewset_class
 
@@ -99,9 +99,11 @@ def refer_110_call(**kwargs) -> PoliceReferral:
     return referral
 
 
-def on_review_finished(sender, task, **kwargs) -> None:
+def on_review_finished(sender, task, process=None, **kwargs) -> None:
     """The case loop's review is the referral's acceptance (or its hand-back)."""
     if task.flow_task is not CaseLoopFlow.review:
+        return
+    if process is not None and case_of(process).channel != Channel.POLICE:
         return
     referral = (
         PoliceReferral.objects.filter(case__loop_process__pk=task.process_id)
@@ -119,7 +121,8 @@ def on_review_finished(sender, task, **kwargs) -> None:
 
 
 def on_case_closed(sender, case: Case, **kwargs) -> None:
-    services_police.police_referral_closed(case=case)
+    if case.channel == Channel.POLICE:
+        services_police.police_referral_closed(case=case)
 
 
 def case_police_hand_back(case: Case, user) -> list[OpenTask]:
