@@ -227,9 +227,10 @@ def test_parties_joint_choice_goes_to_that_mediator(client, duty):
         perform(client, court.centre_staff, referral, "choose", {"mediator": chosen.pk})
         referral.refresh_from_db()
         assert referral.proposed_mediator == chosen
-        # Nobody else may answer for the chosen mediator.
+        # Nobody else may answer for the chosen mediator; the others do not even see
+        # the case, so its task is not found for them.
         client.force_login(court.mediators[0])
-        assert client.post(task_url(open_task(referral, "answer"), "assign")).status_code == 403
+        assert client.post(task_url(open_task(referral, "answer"), "assign")).status_code == 404
 
 
 def test_mediator_declines_with_reason_and_next_in_rotation_is_asked_art12(client, duty):
@@ -278,10 +279,12 @@ def test_entrustment_without_procedure_is_rejected(client, court):
 def test_only_the_centre_takes_up_a_referral(client, court, district):
     refer(client, court)
     referral = last_referral()
+    # The referring clerk sees the case but may not act for the centre: 403. Another
+    # centre does not see it at all: 404, so that ids cannot be probed.
     client.force_login(court.clerk)
     assert client.post(task_url(open_task(referral, "decide"), "assign")).status_code == 403
     client.force_login(district.street_staff)
-    assert client.post(task_url(open_task(referral, "decide"), "assign")).status_code == 403
+    assert client.post(task_url(open_task(referral, "decide"), "assign")).status_code == 404
 
 
 def test_referral_pages_show_the_court_and_the_centre_the_same_referral(client, court):
