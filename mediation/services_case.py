@@ -135,17 +135,22 @@ def case_redirect(*, case: Case, actor, to_body: str, reason: str, police: bool)
     with atomic():
         case = _locked(case, CaseStatus.REPORTED)
         _not_a_transferred_petition(case)
-        _end(case, CaseStatus.REDIRECTED)
-        case.save(update_fields=["status", "closed_at", "due_at"])
-        audit_record(
-            action=AuditAction.CASE_REDIRECTED,
-            actor=actor,
-            case=case,
-            to_body=to_body,
-            reason=reason,
-            police=police,
-        )
+        _redirected(case, actor=actor, to_body=to_body, reason=reason, police=police)
     return case
+
+
+def _redirected(case: Case, *, actor, to_body: str, reason: str, police: bool) -> None:
+    """End the locked ``case`` as sent to ``to_body``, on the record with the reason."""
+    _end(case, CaseStatus.REDIRECTED)
+    case.save(update_fields=["status", "closed_at", "due_at"])
+    audit_record(
+        action=AuditAction.CASE_REDIRECTED,
+        actor=actor,
+        case=case,
+        to_body=to_body,
+        reason=reason,
+        police=police,
+    )
 
 
 def dispatch_level_ok(*, case: Case, organisation: Organisation) -> bool:

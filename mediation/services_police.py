@@ -23,7 +23,7 @@ from .models.handoffs import HANDLING_STATUSES, PoliceReferral
 from .models.sessions import MediationSession, SessionStatus
 from .selectors_handoffs import centre_directors, user_stations
 from .services import audit_record
-from .services_case import _end, _required, case_redirect
+from .services_case import _redirected, _required, case_redirect
 from .services_handling import notify
 from .services_sessions import session_cancel
 
@@ -154,16 +154,7 @@ def referred_case_return(*, case: Case, actor, to_body: str, reason: str, police
                 % {"body": to_body, "reason": reason},
             )
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _end(case, CaseStatus.REDIRECTED)
-        case.save(update_fields=["status", "closed_at", "due_at"])
-        audit_record(
-            action=AuditAction.CASE_REDIRECTED,
-            actor=actor,
-            case=case,
-            to_body=to_body,
-            reason=reason,
-            police=police,
-        )
+        _redirected(case, actor=actor, to_body=to_body, reason=reason, police=police)
         if case.mediator_id is not None and case.mediator_id != getattr(actor, "pk", None):
             notify(
                 user=case.mediator,
