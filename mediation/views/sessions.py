@@ -3,7 +3,7 @@ rights, record, postpone, cancel."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -35,9 +35,17 @@ class _CaseSessionView(LoginRequiredMixin, generic.FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             # The handler or the centre that runs the case (user_may_run_sessions).
-            # 404 for a case out of the user's sight, 403 for one they may not work.
-            self.case = access.access_case(request.user, kwargs["pk"], for_write=True)
+            # 404 for a case out of the user's sight or a record that is not the
+            # case's, then 403 for a case they see but may not work.
+            case_access = access.case_access(request.user, kwargs["pk"])
+            self.case = case_access.case
+            self.find_record()
+            if not case_access.may_write:
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def find_record(self):
+        """The record of the case the URL names, if any: 404 if the case has none."""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "case": self.case}
@@ -103,6 +111,9 @@ class _OneSessionView(_CaseSessionView):
             return selectors_sessions.session_get(case=self.case, pk=self.kwargs["session"])
         except MediationSession.DoesNotExist:
             raise Http404 from None
+
+    def find_record(self):
+        return self.session
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(session=self.session, **kwargs)
