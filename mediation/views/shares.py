@@ -62,6 +62,13 @@ class CaseShareRevokeView(_DirectorMixin, generic.FormView):
     template_name = "mediation/shares.html"
     form_class = ShareRevokeForm
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            # A share that is not this case's is 404, like the case, before the 403
+            # for who may not share and the 405 for a GET.
+            self.share  # noqa: B018
+        return super().dispatch(request, *args, **kwargs)
+
     @cached_property
     def share(self):
         try:
