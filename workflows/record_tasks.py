@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.utils import viewprop
 from viewflow.workflow.base import Node
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.flow.viewset import FlowAppViewset
@@ -147,24 +148,39 @@ def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
             return context
 
     class InboxView(flow_views.FlowInboxListView):
-        @property
+        @viewprop
         def queryset(self):
             return may_do(self, super().queryset, "inbox")
 
     class QueueView(flow_views.FlowQueueListView):
-        @property
+        @viewprop
         def queryset(self):
             return may_do(self, super().queryset, "queue")
 
     class ArchiveView(flow_views.FlowArchiveListView):
-        @property
+        @viewprop
         def queryset(self):
             return visible_tasks(self, super().queryset)
 
     class TaskListView(flow_views.DashboardTaskListView):
-        @property
+        @viewprop
         def queryset(self):
             return visible_tasks(self, super().queryset)
+
+    class _NarrowedBulkAction:
+        """viewflow's bulk assign and unassign list every task of every flow on their
+        confirmation page (a POST without a selection): here only the flow's tasks the
+        user sees, which are also the only ones a selection may name."""
+
+        def get_queryset(self):
+            self.object_list = visible_tasks(self, super().get_queryset())
+            return self.object_list
+
+    class BulkAssignView(_NarrowedBulkAction, flow_views.BulkAssignTasksActionView):
+        pass
+
+    class BulkUnassignView(_NarrowedBulkAction, flow_views.BulkUnassignTasksActionView):
+        pass
 
     class ProcessListView(flow_views.DashboardProcessListView):
         def get_queryset(self):
@@ -184,6 +200,8 @@ def narrowed_viewset_class(visible_processes) -> type[FlowAppViewset]:
         task_list_view_class = TaskListView
         process_list_view_class = ProcessListView
         process_detail_view_class = ProcessDetailView
+        tasks_assign_view_class = BulkAssignView
+        tasks_unassign_view_class = BulkUnassignView
 
         def _get_urls(self):
             urls = super()._get_urls()

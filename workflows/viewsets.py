@@ -9,6 +9,7 @@ instead of a process number, and priority cases first.
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from viewflow.utils import viewprop
 from viewflow.workflow.flow import views
 
 from mediation import selectors
@@ -34,7 +35,7 @@ def _tasks_user_may_do(view, queryset, kind):
 class InboxView(task_lists.CaseTaskColumns, views.FlowInboxListView):
     title = _("My tasks")
 
-    @property
+    @viewprop
     def queryset(self):
         return task_lists.by_priority(_tasks_user_may_do(self, super().queryset, "inbox"))
 
@@ -42,7 +43,7 @@ class InboxView(task_lists.CaseTaskColumns, views.FlowInboxListView):
 class QueueView(task_lists.CaseTaskColumns, views.FlowQueueListView):
     title = _("Tasks to take")
 
-    @property
+    @viewprop
     def queryset(self):
         return task_lists.by_priority(_tasks_user_may_do(self, super().queryset, "queue"))
 
@@ -52,7 +53,7 @@ class ArchiveView(task_lists.CaseTaskColumns, views.FlowArchiveListView):
     columns = ("task_title", "brief", "created", "finished")
     finished = task_lists.ArchiveView.finished
 
-    @property
+    @viewprop
     def queryset(self):
         return task_lists.by_priority(_visible_tasks(self, super().queryset), "-finished")
 
@@ -60,7 +61,7 @@ class ArchiveView(task_lists.CaseTaskColumns, views.FlowArchiveListView):
 class TaskListView(task_lists.CaseTaskColumns, views.DashboardTaskListView):
     columns = ("task_title", "brief", "status", "created", "owner")
 
-    @property
+    @viewprop
     def queryset(self):
         return task_lists.by_priority(_visible_tasks(self, super().queryset), "-created")
 
