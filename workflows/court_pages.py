@@ -3,6 +3,7 @@ centre's queue, the clerk's referral form, a referral's page with everything rec
 on it, the actions while mediation runs, and the downloads."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -226,24 +227,26 @@ class ReferralApplication(Application):
 
     @property
     def list_path(self):
-        return path("", ReferralListView.as_view(), name="list")
+        return path("", login_required(ReferralListView.as_view()), name="list")
 
     @property
     def create_path(self):
-        return path("new/", ReferralCreateView.as_view(start=self._start), name="new")
+        return path(
+            "new/", login_required(ReferralCreateView.as_view(start=self._start)), name="new"
+        )
 
     @property
     def detail_path(self):
-        return path("<int:pk>/", ReferralDetailView.as_view(), name="detail")
+        return path("<int:pk>/", login_required(ReferralDetailView.as_view()), name="detail")
 
     @property
     def action_path(self):
         return path(
             "<int:pk>/<slug:action>/",
-            ReferralActionView.as_view(interrupt=self._interrupt),
+            login_required(ReferralActionView.as_view(interrupt=self._interrupt)),
             name="action",
         )
 
     @property
     def download_path(self):
-        return path("documents/<int:pk>/", document_download, name="download")
+        return path("documents/<int:pk>/", login_required(document_download), name="download")

@@ -227,7 +227,9 @@ class TasksApplication(Application):
     archive_path = path("archive/", ArchiveView.as_view(), name="archive")
 
     def has_view_permission(self, user, obj=None):
-        return may_see_tasks(user)
+        # Anonymous users pass to the lists, which send them to the login page
+        # (viewflow's middleware would answer 403); the menu is not shown to them.
+        return not user.is_authenticated or may_see_tasks(user)
 
     def get_context_data(self, request):
         flows = [
