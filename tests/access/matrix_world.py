@@ -33,6 +33,7 @@ class Url:
     route: str
     kwargs: tuple[str, ...]
     node_name: str | None  # the flow node of a task URL
+    view: str  # the view behind the pattern, for grouping a flow's node URLs
 
 
 def project_urls() -> list[Url]:
@@ -51,10 +52,17 @@ def project_urls() -> list[Url]:
                 converters = tuple(_converters(full))
                 name = ":".join((*namespaces, entry.name or ""))
                 node = namespaces[1] if len(namespaces) == 2 and "task_pk" in converters else None
-                found.append(Url(name, full, converters, node))
+                found.append(Url(name, full, converters, node, _view_name(entry.callback)))
 
     walk(get_resolver(), "", ())
     return found
+
+
+def _view_name(callback) -> str:
+    """The class (or function) that answers a pattern, under any guard that wraps it."""
+    inner = getattr(callback, "__wrapped__", callback)
+    view = getattr(inner, "view_class", inner)
+    return f"{view.__module__}.{view.__qualname__}"
 
 
 def _converters(route: str):
