@@ -17,14 +17,16 @@ from .helpers import open_task, task_url
 
 pytestmark = pytest.mark.django_db
 
-# Most queries for claiming a step's task, and for submitting its form.
+# Most queries for claiming a step's task, and for submitting its form. Both go through
+# the flow URLs' guard, which reads the user's posts and asks whether they see the case,
+# so that a case they cannot see answers 404.
 BOUNDS = {
-    "review": (16, 32),
-    "dispatch": (16, 37),
-    "start_mediation": (15, 31),
-    "handle": (15, 32),
-    "verify": (17, 32),
-    "rate": (16, 41),
+    "review": (18, 35),
+    "dispatch": (18, 39),
+    "start_mediation": (17, 33),
+    "handle": (17, 35),
+    "verify": (18, 33),
+    "rate": (17, 42),
 }
 
 
