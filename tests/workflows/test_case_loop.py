@@ -223,9 +223,10 @@ def test_dispatch_must_match_the_tier_level(client, district, case):
     assert case.status == CaseStatus.ACCEPTED and case.handling_org == district.street
 
 
-def test_wrong_role_gets_403_and_state_is_unchanged(client, district, case):
+def test_users_outside_the_case_get_404_and_state_is_unchanged(client, district, case):
+    # They do not see the case, so its task is not found for them: ids cannot be probed.
     for outsider in (district.grid_worker, district.other_street_staff):
-        assert claim(client, outsider, case, "review").status_code == 403
+        assert claim(client, outsider, case, "review").status_code == 404
     task = open_task(case, "review")
     assert task.owner is None
 
@@ -233,7 +234,7 @@ def test_wrong_role_gets_403_and_state_is_unchanged(client, district, case):
     assert claim(client, district.street_staff, case, "review").status_code == 302
     client.force_login(district.other_street_staff)
     response = client.post(task_url(task, "execute"), {"decision": "reject", "reason": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     case.refresh_from_db()
     assert case.status == CaseStatus.REPORTED
 

@@ -45,4 +45,4 @@ def test_queue_shows_only_cases_the_user_may_see(client, district, case):
     assert task in client.get(reverse("caseloop:queue")).context["object_list"]
     client.force_login(district.other_street_staff)
     assert task not in client.get(reverse("caseloop:queue")).context["object_list"]
-    assert client.get(task_url(task, "detail")).status_code == 403
+    assert client.get(task_url(task, "detail")).status_code == 404

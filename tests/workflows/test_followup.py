@@ -170,7 +170,8 @@ def test_recurred_visit_without_notes_is_a_form_error_and_nothing_changes(
 def test_staff_of_another_street_may_not_make_the_return_visit(client, district, closed_case):
     task = _visit_is_due(closed_case)
     client.force_login(district.other_street_staff)
-    assert client.post(task_url(task, "assign")).status_code == 403
+    # Another street does not see the case: its task is not found (404).
+    assert client.post(task_url(task, "assign")).status_code == 404
     task.refresh_from_db()
     assert task.owner is None
 

@@ -286,12 +286,21 @@ def test_only_the_leader_may_approve_or_sign_off(client, district, people, case)
     # The leader does not draft the plan: that is the handler's work.
     assert claim_leader(client, people.leader, case, "draft_plan").status_code == 403
     act(client, people.handler, case, "draft_plan", {"plan": "分步化解"})
-    for someone in (people.handler, people.other_leader, district.centre_staff):
-        assert claim_leader(client, someone, case, "approve_plan").status_code == 403
+    # Who sees the case but is not its leader gets 403; another leader does not see it: 404.
+    for someone, status in (
+        (people.handler, 403),
+        (people.other_leader, 404),
+        (district.centre_staff, 403),
+    ):
+        assert claim_leader(client, someone, case, "approve_plan").status_code == status
     act(client, people.leader, case, "approve_plan", {"decision": "approve"})
     act(client, people.handler, case, "progress", RESOLUTION)
-    for someone in (people.handler, people.other_leader, district.street_staff):
-        assert claim_leader(client, someone, case, "sign_off").status_code == 403
+    for someone, status in (
+        (people.handler, 403),
+        (people.other_leader, 404),
+        (district.street_staff, 403),
+    ):
+        assert claim_leader(client, someone, case, "sign_off").status_code == status
     assert LeaderCase.objects.get(case=case).signed_off_at is None
 
 

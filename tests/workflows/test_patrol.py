@@ -200,7 +200,8 @@ def test_finding_that_opens_a_case_needs_its_parties_and_nothing_is_saved(
 def test_staff_of_another_street_may_not_record_the_round(client, district, ad_hoc_round):
     task = _record_task(ad_hoc_round)
     client.force_login(district.other_street_staff)
-    assert client.post(task_url(task, "assign")).status_code == 403
+    # Another street does not see the round: its task is not found (404).
+    assert client.post(task_url(task, "assign")).status_code == 404
 
 
 def test_patrol_pages_list_only_the_rounds_the_user_may_see(client, district, ad_hoc_round):
