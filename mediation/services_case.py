@@ -21,6 +21,7 @@ from .models import (
     CaseParty,
     CaseRating,
     CaseStatus,
+    Channel,
     MediatorProfile,
     MediatorStatus,
     Membership,
@@ -83,7 +84,10 @@ def _end(case: Case, status: str) -> None:
 def _not_a_transferred_petition(case: Case) -> None:
     """A petition transferred to the centre goes back only by the centre's objection,
     within 5 working days of the transfer (信访工作条例 art 23), which the bureau hears of."""
-    if PetitionReferral.objects.filter(case=case, objected_at__isnull=True).exists():
+    if (
+        case.channel == Channel.PETITION
+        and PetitionReferral.objects.filter(case=case, objected_at__isnull=True).exists()
+    ):
         raise ValidationError(
             _(
                 "A transferred petition is not declined or sent elsewhere here: object to "

@@ -143,40 +143,49 @@ def referral_failure_records(
 
 def referral_register(*, referral: Referral, actor, court_case_number: str) -> Referral:
     """The court registers the returned dispute (立案) and records its own case number."""
-    number = (court_case_number or "").strip()
-    if not number:
-        raise ValidationError({"court_case_number": _("Enter the court's case number.")})
-    with transaction.atomic():
-        referral = _locked(referral, ReferralStatus.RETURNED)
-        if referral.kind != ReferralKind.DELEGATION:
-            raise ValidationError(
-                _("An entrusted case is already filed: record that its trial resumes instead.")
-            )
-        referral.court_case_number = number
-        referral.status = ReferralStatus.REGISTERED
-        referral.registered_at = timezone.now()
-        referral.save(update_fields=["court_case_number", "status", "registered_at"])
-        _audit(referral, AuditAction.REFERRAL_REGISTERED, actor, number=number)
-    return referral
+    return _back_at_court(
+        referral,
+        actor,
+        court_case_number,
+        kind=ReferralKind.DELEGATION,
+        refusal=_("An entrusted case is already filed: record that its trial resumes instead."),
+        status=ReferralStatus.REGISTERED,
+        stamp="registered_at",
+        action=AuditAction.REFERRAL_REGISTERED,
+    )
 
 
 def referral_trial_resume(*, referral: Referral, actor, court_case_number: str) -> Referral:
     """A returned entrustment (委托) goes back to its trial under the court's existing case
     number: the case was filed before it was entrusted, so there is no new 立案."""
+    return _back_at_court(
+        referral,
+        actor,
+        court_case_number,
+        kind=ReferralKind.ENTRUSTMENT,
+        refusal=_("A delegated dispute was never filed: the court registers it instead."),
+        status=ReferralStatus.TRIAL,
+        stamp="trial_resumed_at",
+        action=AuditAction.REFERRAL_TRIAL_RESUMED,
+    )
+
+
+def _back_at_court(
+    referral: Referral, actor, court_case_number: str, *, kind, refusal, status, stamp, action
+) -> Referral:
+    """A returned referral of ``kind`` is taken up by the court under its case number."""
     number = (court_case_number or "").strip()
     if not number:
         raise ValidationError({"court_case_number": _("Enter the court's case number.")})
     with transaction.atomic():
         referral = _locked(referral, ReferralStatus.RETURNED)
-        if referral.kind != ReferralKind.ENTRUSTMENT:
-            raise ValidationError(
-                _("A delegated dispute was never filed: the court registers it instead.")
-            )
+        if referral.kind != kind:
+            raise ValidationError(refusal)
         referral.court_case_number = number
-        referral.status = ReferralStatus.TRIAL
-        referral.trial_resumed_at = timezone.now()
-        referral.save(update_fields=["court_case_number", "status", "trial_resumed_at"])
-        _audit(referral, AuditAction.REFERRAL_TRIAL_RESUMED, actor, number=number)
+        referral.status = status
+        setattr(referral, stamp, timezone.now())
+        referral.save(update_fields=["court_case_number", "status", stamp])
+        _audit(referral, action, actor, number=number)
     return referral
 
 

@@ -4,7 +4,7 @@ decisions made, and releases the steps a recused mediator had claimed."""
 
 from viewflow.workflow.status import STATUS
 
-from mediation.models import Case
+from mediation.models import Case, Channel
 from mediation.models.referrals import Referral, ReferralStatus
 
 from .driving import task_perform
@@ -51,4 +51,8 @@ SETTLING = (
 
 
 def referral_settling(case: Case) -> bool:
+    # Asked for every loop task a queue lists: a case from another channel has no
+    # referral, and says so without a query.
+    if case.channel != Channel.COURT:
+        return False
     return Referral.objects.filter(case=case, status__in=SETTLING).exists()
