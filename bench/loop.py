@@ -5,7 +5,9 @@ the flow's lock, calling the same mediation service, then ``activation.execute()
 No HTTP, so the figure is the engine's and the services', not the template renderer's.
 """
 
+import contextlib
 import multiprocessing
+import os
 import time
 import uuid
 
@@ -34,6 +36,25 @@ PARTIES = [
         person=services.PersonInput(kind=PersonKind.NATURAL, name="李四"),
     ),
 ]
+
+
+@contextlib.contextmanager
+def seeded_scratch_database(default_cases: str):
+    """A scratch database of the benchmark's own, seeded with ``BENCH_CASES`` cases
+    (``default_cases`` when unset), dropped afterwards."""
+    import django
+    from django.core.management import call_command
+    from django.test.utils import get_runner, setup_test_environment
+
+    setup_test_environment()
+    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
+    old = runner.setup_databases()
+    try:
+        cases = os.environ.get("BENCH_CASES", default_cases)
+        call_command("seed_demo", "--cases", cases, verbosity=0)
+        yield
+    finally:
+        runner.teardown_databases(old)
 
 
 def _step(case, name: str, user, action) -> None:

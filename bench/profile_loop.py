@@ -22,7 +22,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def _cpu(pid) -> float:
@@ -36,16 +35,10 @@ def _cpu(pid) -> float:
 
 def main() -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.test.utils import get_runner
 
     from bench import loop
 
-    setup_test_environment()
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        call_command("seed_demo", "--cases", os.environ.get("BENCH_CASES", "200"), verbosity=0)
+    with loop.seeded_scratch_database("200"):
         kwargs = loop._setup(get_user_model().objects)
         loop.one_loop(**kwargs)
         shapes = collections.Counter()
@@ -105,8 +98,6 @@ def main() -> None:
             return
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("PROFILE_LINES", "60")))
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def measure(fn, repeat: int) -> tuple[float, float, float]:
@@ -39,8 +39,6 @@ def measure(fn, repeat: int) -> tuple[float, float, float]:
 
 def main() -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.test.utils import get_runner
 
     from bench import loop
     from mediation import selectors, services
@@ -48,11 +46,7 @@ def main() -> None:
 
     User = get_user_model()
 
-    setup_test_environment()
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        call_command("seed_demo", "--cases", os.environ.get("BENCH_CASES", "2000"), verbosity=0)
+    with loop.seeded_scratch_database("2000"):
         street = Organisation.objects.filter(kind="street_centre").first()
         actor = User.objects.get(username="street")
 
@@ -94,8 +88,6 @@ def main() -> None:
         for workers in sorted({1, parallel}):
             per_second, queries = loop.run(loops, User.objects, workers=workers)
             print(f"| {workers:9} | {loops:6} | {per_second:8.1f} | {queries:12.1f} |")
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":

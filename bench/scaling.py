@@ -20,7 +20,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def _sampler(dsn: dict, stop: threading.Event, waits: collections.Counter) -> None:
@@ -39,16 +38,10 @@ def _sampler(dsn: dict, stop: threading.Event, waits: collections.Counter) -> No
 
 def main() -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.test.utils import get_runner
 
     from bench import loop
 
-    setup_test_environment()
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        call_command("seed_demo", "--cases", os.environ.get("BENCH_CASES", "200"), verbosity=0)
+    with loop.seeded_scratch_database("200"):
         params = connection.get_connection_params()
         dsn = {k: params[k] for k in ("dbname", "user", "host", "port", "password") if k in params}
         n = int(os.environ.get("BENCH_LOOPS", "100"))
@@ -65,8 +58,6 @@ def main() -> None:
             print(f"{workers} processes: {per_second:.1f} loops/s, {queries:.1f} queries/loop")
             for key, k in waits.most_common(8):
                 print(f"    {k / total:6.1%}  {key}")
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":
