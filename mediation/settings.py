@@ -201,3 +201,36 @@ MEDIATION = {
     "UPLOAD_TYPES": ".pdf .png .jpg .jpeg .gif .doc .docx .xls .xlsx .ppt .pptx "
     ".mp3 .wav .ogg .m4a .flac .amr".split(),
 }
+
+# Public address of the site, for links that leave it: the QR code on every issued
+# document, and the portal link sent to a party by SMS or email.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Documents (documents/). Each section below belongs to one module there.
+DOCUMENTS = {
+    # documents.rendering: a render runs in a child process with these limits.
+    "RENDER_TIMEOUT_SECONDS": env.float("DOCUMENTS_RENDER_TIMEOUT", default=60.0),
+    "RENDER_MEMORY_MB": env.int("DOCUMENTS_RENDER_MEMORY_MB", default=1024),
+    # documents.signing: each organisation's seal is a PKCS#12 file, by organisation
+    # code: {"code": {"path": "...p12", "passphrase": "..."}}. An organisation missing
+    # here uses CERTIFICATE_DIR/<code>.p12, which `manage.py issue_dev_certificates`
+    # writes (with the local CA's certificate, the trust root, as ca.pem).
+    "SEALS": {},
+    "CERTIFICATE_DIR": Path(
+        env.str("DOCUMENTS_CERTIFICATE_DIR", default=str(VAR_DIR / "certificates"))
+    ),
+    "CERTIFICATE_PASSPHRASE": env.str("DOCUMENTS_CERTIFICATE_PASSPHRASE", default="demo-seal"),
+    # Extra trust roots (PEM files) that verification accepts besides CERTIFICATE_DIR/ca.pem.
+    "TRUST_ROOTS": env.list("DOCUMENTS_TRUST_ROOTS", default=[]),
+}
+
+# The party portal (documents.portal) and the SMS gateway (mediation.sms).
+SMS_BACKEND = env.str("SMS_BACKEND", default="mediation.sms.ConsoleBackend")
+PORTAL = {
+    "LINK_DAYS": 30,
+    "CODE_MINUTES": 10,
+    "CODE_ATTEMPTS": 5,
+    # Codes sent to one link in an hour, against a flood of messages.
+    "CODES_PER_HOUR": 5,
+    "SESSION_HOURS": 2,
+}

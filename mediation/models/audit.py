@@ -79,6 +79,15 @@ class AuditAction(models.TextChoices):
     SESSION_POSTPONED = "session.postponed", _("Mediation session postponed")
     SESSION_CANCELLED = "session.cancelled", _("Mediation session cancelled")
     RIGHTS_NOTIFIED = "session.rights_notified", _("Parties told their rights and duties")
+    DOCUMENT_DRAFTED = "document.drafted", _("Document drafted")
+    DOCUMENT_RENDERED = "document.rendered", _("Document rendered")
+    DOCUMENT_FAILED = "document.failed", _("Document could not be rendered")
+    DOCUMENT_SIGNED = "document.signed", _("Document signed")
+    DOCUMENT_EFFECTIVE = "document.effective", _("Agreement took effect")
+    DOCUMENT_ISSUED = "document.issued", _("Document sealed and issued")
+    DOCUMENT_CORRECTED = "document.corrected", _("Document corrected by a new version")
+    PORTAL_LINK_SENT = "portal.link_sent", _("Portal link sent to a party")
+    PORTAL_OPENED = "portal.opened", _("Party opened the portal")
 
 
 class AuditEvent(models.Model):

@@ -28,6 +28,7 @@ class Person(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     special_groups = models.JSONField(_("special groups"), default=list, blank=True)
     # A person who also has a login: a party on the portal, or a staff member, so
