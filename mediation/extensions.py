@@ -16,6 +16,8 @@ _apps: list = []
 _task_sources: list[Callable] = []
 _chart_sources: list[Callable] = []
 _menu_sources: list[Callable] = []
+_section_sources: list[Callable] = []
+_url_includes: list[tuple[str, object]] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +98,33 @@ def register_menu_source(source: Callable) -> None:
 
 def menu_entries(request) -> list[MenuEntry]:
     return [entry for source in _menu_sources for entry in source(request)]
+
+
+def register_case_section(source: Callable) -> None:
+    """``source(request, case_access) -> str``: safe HTML of a section on the case page,
+    or "".
+
+    The case page calls each source after ``mediation.access.case_access`` has let the
+    user see the case; the source still decides from that ``CaseAccess`` (full view or
+    a referring body's limited one, may write or not) what of its own to show.
+    """
+    if source not in _section_sources:
+        _section_sources.append(source)
+
+
+def case_sections(request, case_access) -> list[str]:
+    return [html for source in _section_sources if (html := source(request, case_access))]
+
+
+def register_urls(prefix: str, urlconf) -> None:
+    """Mount ``urlconf`` at ``prefix`` outside the staff site, which requires a login:
+    the public verification page and the party portal."""
+    if (prefix, urlconf) not in _url_includes:
+        _url_includes.append((prefix, urlconf))
+
+
+def url_includes() -> list[tuple[str, object]]:
+    return list(_url_includes)
 
 
 _demo_seeders: list[Callable] = []

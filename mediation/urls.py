@@ -115,5 +115,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
+    *(path(prefix, include(urlconf)) for prefix, urlconf in extensions.url_includes()),
     path("", site.urls),
 ]

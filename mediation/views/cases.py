@@ -49,6 +49,7 @@ class CaseDetailView(LoginRequiredMixin, generic.TemplateView):
                 request=self.request, case_access=case_access, people=people_of(parties)
             ),
             "outcome": selectors.case_latest_outcome(case),
+            "sections": extensions.case_sections(self.request, case_access),
         }
         if case_access.full:
             context.update(
