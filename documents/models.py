@@ -106,6 +106,12 @@ class Document(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     render_attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
     render_error = models.TextField(_("render error"), blank=True)
+    # When the render task was last queued: a document QUEUED long after it lost its
+    # message, and the periodic job queues it again (documents.jobs).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # A render in progress holds this lease, so that a second delivery of the same
+    # message does not render the document again while the first is at work.
+    render_started_at = models.DateTimeField(_("render started at"), null=True, blank=True)
     created_by = models.ForeignKey(
         _USER,
         verbose_name=_("created by"),
@@ -127,7 +133,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["case", "kind", "-version"]),
             models.Index(fields=["sha256"]),
-            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "queued_at"]),
         ]
 
     def __str__(self):
