@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 PERSON_COLUMNS = (
     "id", "kind", "name", "id_number", "credit_code", "legal_representative", "phone",
-    "address", "special_groups", "created_at",
+    "email", "address", "special_groups", "created_at",
 )  # fmt: skip
 CASE_COLUMNS = (
     "id", "number", "centre_id", "year", "serial", "title", "description", "dispute_type",
@@ -147,7 +147,12 @@ def people_insert(people: list[dict]) -> range:
         _tables_lock()
     ids = allocate_ids(Person, len(people))
     rows = [
-        (pk, *(p[c] for c in PERSON_COLUMNS[1:-2]), _json(p["special_groups"]), p["created_at"])
+        (
+            pk,
+            *(p.get(c, "") for c in PERSON_COLUMNS[1:-2]),
+            _json(p["special_groups"]),
+            p["created_at"],
+        )
         for pk, p in zip(ids, people, strict=True)
     ]
     insert_rows(Person, PERSON_COLUMNS, rows)
@@ -237,7 +242,7 @@ def batch_write(drafts: list["CaseDraft"], centres: dict[int, Organisation]) -> 
         refs = {}
         for n, person in enumerate(draft.people, start=1):
             refs[-n] = pk = next(person_ids)
-            people.append((pk, *(person[c] for c in PERSON_COLUMNS[1:])))
+            people.append((pk, *(person.get(c, "") for c in PERSON_COLUMNS[1:])))
         head = (case_id, number, draft.centre_pk, draft.year, serial)
         cases.append((*head, *(draft.case[c] for c in CASE_COLUMNS[5:])))
         for role, person, agent, relation in draft.parties:
