@@ -13,3 +13,12 @@ class DocumentsConfig(AppConfig):
 
         extensions.register_urls("portal/", "documents.portal.urls")
         extensions.register_case_section(portal_section)
+
+        from . import jobs  # noqa: F401  (registers the lost-render job)
+        from .demo import seed_documents
+        from .section import documents_section
+        from .staff_urls import DocumentsApplication
+
+        extensions.register_app(DocumentsApplication())
+        extensions.register_case_section(documents_section)
+        extensions.register_demo_seeder(seed_documents)

@@ -98,7 +98,9 @@ class Document(models.Model):
     )
     # The file the parties sign (agreements only); its hash is on each signature.
     signing_pdf = models.FileField(_("copy for signing"), upload_to="documents/%Y/%m/", blank=True)
-    signing_sha256 = models.CharField(_("SHA-256 of the copy for signing"), max_length=64, blank=True)
+    signing_sha256 = models.CharField(
+        _("SHA-256 of the copy for signing"), max_length=64, blank=True
+    )
     # The issued, sealed file.
     pdf = models.FileField(_("PDF"), upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -265,3 +267,6 @@ class OneTimeCode(models.Model):
         verbose_name_plural = _("one-time codes")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["link", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.link_id} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -89,9 +89,16 @@ def send_render(document_id: int, stage: str) -> None:
 # Making documents.
 
 
-def _prepare(case: Case, kind: str, *, session, return_visit, content: Mapping | None):
-    """Check that ``case`` allows a ``kind`` document now; its cleaned content."""
+def check_allowed(*, case: Case, kind: str, session=None, return_visit=None, correcting=None):
+    """Raise ``ValidationError`` unless ``case`` allows a new ``kind`` document now (or a
+    new version of ``correcting``); the content the kind takes from the case, if any.
+
+    A case has one current document of each kind (one per session for records and per
+    return visit for return-visit records): another is made by correcting it. The case
+    file is the exception: assembling it again replaces the current one.
+    """
     rules.check_kind(kind)
+    taken = None
     if kind == DocumentKind.AGREEMENT:
         rules.check_handling(case)
     else:
@@ -107,9 +114,25 @@ def _prepare(case: Case, kind: str, *, session, return_visit, content: Mapping |
     elif kind == DocumentKind.CONFIRMATION:
         agreement = _current(case, DocumentKind.AGREEMENT).first()
         rules.check_confirmation(case, agreement)
-        content = {"agreement": agreement.pk, "agreement_number": agreement.number}
-    cleaned, amount = contents.clean(kind, content)
-    return cleaned, amount
+        taken = {"agreement": agreement.pk, "agreement_number": agreement.number}
+    current = _current(case, kind, session=session, return_visit=return_visit)
+    if correcting is not None:
+        current = current.exclude(pk=correcting.pk)
+    current = current.first()
+    if current is not None and kind != DocumentKind.CASEFILE:
+        raise ValidationError(
+            _("%(kind)s %(number)s already exists: correct it to make a new version.")
+            % {"kind": current.get_kind_display(), "number": current.number}
+        )
+    return taken
+
+
+def _prepare(case, kind, *, session, return_visit, content, correcting=None):
+    """Check that ``case`` allows the document now; its cleaned content and amount."""
+    taken = check_allowed(
+        case=case, kind=kind, session=session, return_visit=return_visit, correcting=correcting
+    )
+    return contents.clean(kind, content if taken is None else taken)
 
 
 def _create(*, case, actor, kind, content, amount, session, return_visit, previous=None, reason=""):
@@ -156,10 +179,6 @@ def document_draft_agreement(*, case: Case, actor, content: Mapping) -> Document
         cleaned, amount = _prepare(
             case, DocumentKind.AGREEMENT, session=None, return_visit=None, content=content
         )
-        if _current(case, DocumentKind.AGREEMENT).exists():
-            raise ValidationError(
-                _("The case already has an agreement: correct it rather than draft another.")
-            )
         return _create(
             case=case,
             actor=actor,
@@ -174,12 +193,8 @@ def document_draft_agreement(*, case: Case, actor, content: Mapping) -> Document
 def document_issue(
     *, case: Case, actor, kind: str, session=None, return_visit=None, content: Mapping | None = None
 ) -> Document:
-    """Make a document of any kind but the agreement; it is rendered and sealed at once.
-
-    A case has one current document of each kind (one per session for records and per
-    return visit for return-visit records): another is made by correcting it. The case
-    file is the exception: assembling it again replaces the current one.
-    """
+    """Make a document of any kind but the agreement; it is rendered and sealed at once
+    (see ``check_allowed`` for when)."""
     if kind == DocumentKind.AGREEMENT:
         raise ValidationError({"kind": _("An agreement is drafted, then signed.")})
     _check_writer(actor, case)
@@ -193,11 +208,6 @@ def document_issue(
             case, kind, session=session, return_visit=return_visit, content=content
         )
         current = _current(case, kind, session=session, return_visit=return_visit).first()
-        if current is not None and kind != DocumentKind.CASEFILE:
-            raise ValidationError(
-                _("%(kind)s %(number)s already exists: correct it to make a new version.")
-                % {"kind": current.get_kind_display(), "number": current.number}
-            )
         previous, reason = None, ""
         if current is not None:
             previous, reason = _supersede(current), _("Case file assembled again.")
@@ -245,6 +255,7 @@ def document_correct(
             session=old.session,
             return_visit=old.return_visit,
             content=old.content if content is None else content,
+            correcting=old,
         )
         _supersede(old)
         return _create(
