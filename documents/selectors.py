@@ -16,7 +16,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mediation import access
+from mediation import selectors as case_selectors
 from mediation.models import CaseParty
+from mediation.models.referrals import Referral
 
 from .models import Document, DocumentKind, DocumentStatus, Signature, SignerRole
 
@@ -94,3 +96,27 @@ def document_file(document: Document):
     if document.signing_pdf:
         return document.signing_pdf
     return None
+
+
+def latest_issued(case, kind: str) -> Document | None:
+    """The case's current issued document of ``kind``; for session and return-visit
+    records, the latest made."""
+    return (
+        Document.objects.filter(case=case, kind=kind, status=DocumentStatus.ISSUED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def prefill_content(case, kind: str) -> dict:
+    """What the case already says for a new ``kind`` document: a termination record's
+    reasons and other routes from the recorded outcome, the undisputed facts the court
+    referral recorded."""
+    if kind == DocumentKind.TERMINATION:
+        event = case_selectors.case_latest_outcome(case)
+        data = (event.data or {}) if event else {}
+        return {"reasons": data.get("reasons", ""), "other_routes": data.get("other_routes", "")}
+    if kind == DocumentKind.UNDISPUTED:
+        referral = Referral.objects.filter(case=case).only("undisputed_facts").first()
+        return {"facts": referral.undisputed_facts if referral else ""}
+    return {}

@@ -18,10 +18,8 @@ from django.views import generic
 from django.views.decorators.http import require_POST
 
 from mediation import access
-from mediation import selectors as case_selectors
 from mediation.forms import add_service_errors
 from mediation.models.diagnoses import ReturnVisit
-from mediation.models.referrals import Referral
 from mediation.models.sessions import MediationSession, SessionStatus
 
 from . import forms, selectors, services
@@ -123,16 +121,8 @@ class DocumentMakeView(_CaseDocumentView):
 
     def get_initial(self):
         get = self.request.GET
-        if self.kind == DocumentKind.TERMINATION:
-            event = case_selectors.case_latest_outcome(self.case)
-            data = event.data if event else {}
-            return {
-                "reasons": data.get("reasons", ""),
-                "other_routes": data.get("other_routes", ""),
-            }
-        if self.kind == DocumentKind.UNDISPUTED:
-            referral = Referral.objects.filter(case=self.case).only("undisputed_facts").first()
-            return {"facts": referral.undisputed_facts if referral else ""}
+        if self.kind in (DocumentKind.TERMINATION, DocumentKind.UNDISPUTED):
+            return selectors.prefill_content(self.case, self.kind)
         if self.kind == DocumentKind.RECORD and get.get("session", "").isdigit():
             return {"session": int(get["session"])}
         if self.kind == DocumentKind.REVISIT and get.get("visit", "").isdigit():
