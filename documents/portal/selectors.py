@@ -63,6 +63,10 @@ class Deadline:
     detail: str = ""
 
     @property
+    def at_time(self) -> bool:
+        return isinstance(self.when, datetime.datetime)
+
+    @property
     def day(self) -> datetime.date:
         if isinstance(self.when, datetime.datetime):
             return timezone.localdate(self.when)
