@@ -22,3 +22,4 @@ class DocumentsConfig(AppConfig):
         extensions.register_app(DocumentsApplication())
         extensions.register_case_section(documents_section)
         extensions.register_demo_seeder(seed_documents)
+        from . import checks  # noqa: F401  (registers documents.E001, the render check)
