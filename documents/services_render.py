@@ -58,24 +58,28 @@ def _claim(document_id: int, stage: str) -> datetime.datetime | None:
 
 
 def _produce(document: Document, stage: str) -> tuple[bytes, int]:
-    # The renderer and the seal load WeasyPrint and pyHanko: only in a render.
-    from . import casefile, rendering, signing
-
+    # The renderer and the seal load WeasyPrint and pyHanko: only when used.
     if document.kind == DocumentKind.CASEFILE:
-        rendered = casefile.assemble_case_file(document)
+        from .casefile import assemble_case_file
+
+        rendered = assemble_case_file(document)
     else:
-        rendered = rendering.render_document_pdf(document, stage=stage)
+        from .rendering import render_document_pdf
+
+        rendered = render_document_pdf(document, stage=stage)
     data = rendered.data
     if stage == FINAL:
+        from .signing import seal_pdf
+
         # The seal goes on last: nothing may change the file after it.
-        data = signing.seal_pdf(data, organisation=document.issuer)
+        data = seal_pdf(data, organisation=document.issuer)
     return data, rendered.pages
 
 
 def failure_message(exc: Exception) -> str | None:
     """What the case page says about a failed render, in words; None for an error that
     is not a render's or a seal's (a bug: logged with its traceback)."""
-    from . import rendering, signing
+    from . import rendering
 
     if isinstance(exc, rendering.RenderTimeout):
         return _("Rendering took too long and was stopped.")
@@ -83,10 +87,13 @@ def failure_message(exc: Exception) -> str | None:
         return _("The document is too large to render within the server's limits.")
     if isinstance(exc, rendering.RenderingUnavailable):
         return _("The renderer is not available on this server.")
-    if isinstance(exc, signing.SealUnavailable):
-        return _("The organisation's seal is not available: its certificate is missing.")
     if isinstance(exc, rendering.RenderError):
         return _("The document could not be rendered: %(error)s") % {"error": exc}
+    from .signing import SealUnavailable
+
+    if isinstance(exc, SealUnavailable):
+        # The signing module says which seal and how to install it.
+        return _("The seal could not be applied: %(error)s") % {"error": exc}
     return None
 
 

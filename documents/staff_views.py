@@ -132,9 +132,7 @@ class DocumentMakeView(_CaseDocumentView):
     def problem(self):
         if self.kind in (DocumentKind.RECORD, DocumentKind.REVISIT):
             return ""
-        return _problem(
-            lambda: services.check_allowed(case=self.case, kind=self.kind, content=None)
-        )
+        return _problem(lambda: services.check_allowed(case=self.case, kind=self.kind))
 
     def perform(self, form):
         user, content = self.request.user, form.content()

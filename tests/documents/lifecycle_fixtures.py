@@ -6,21 +6,35 @@ Import them into a test module: ``from tests.documents.lifecycle_fixtures import
 
 import io
 import shutil
+import types
 
 import pytest
 from django.conf import settings as django_settings
 
 from tests.documents.render_factories import png_bytes
 
+# The organisations of tests/conftest.py's ``district``, which may seal a document.
+DISTRICT_CODES = {
+    "jk": "经开区矛盾纠纷调处化解中心",
+    "jk-th": "太湖街道调处中心",
+    "jk-hb": "湖滨街道调处中心",
+    "jk-th-xy": "新园社区居委会",
+    "jk-th-xy-01": "新园社区第一网格",
+    "jk-court": "经开区人民法院",
+}
+
 
 @pytest.fixture(scope="session")
 def dev_certificates(tmp_path_factory):
-    """A directory with the local CA and a seal for each organisation code the tests
-    use, made once by the signing module's own development issuer."""
-    from documents import signing
+    """A directory with the local CA and a seal for each organisation of the ``district``
+    fixture, made once by the development issuer (documents.certificates)."""
+    from documents.certificates import issue_dev_certificates
 
     directory = tmp_path_factory.mktemp("certificates")
-    signing.issue_dev_certificates(directory=directory)
+    organisations = [
+        types.SimpleNamespace(code=code, name=name) for code, name in DISTRICT_CODES.items()
+    ]
+    issue_dev_certificates(organisations=organisations, directory=directory)
     return directory
 
 
