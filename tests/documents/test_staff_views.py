@@ -137,12 +137,12 @@ def test_centre_staff_may_not_sign_as_mediator(client, district, case, capture):
 def test_a_failed_render_shows_on_the_case_page_with_a_try_again_button(
     client, district, case, capture, settings
 ):
-    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_MEMORY_MB": 8}
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_TIMEOUT_SECONDS": 0.001}
     agreement = draft(case, district.grid_worker, capture)
     assert agreement.status == DocumentStatus.FAILED
     page = case_page(client, district.grid_worker, case)
     assert doc_url("retry", agreement) in page and escape(agreement.render_error) in page
-    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_MEMORY_MB": 1024}
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_TIMEOUT_SECONDS": 60}
     with capture(execute=True):
         response = client.post(doc_url("retry", agreement))
     assert response.status_code == 302

@@ -53,14 +53,14 @@ def test_a_delivery_while_another_render_holds_the_lease_does_nothing(district, 
     assert document.status == DocumentStatus.QUEUED and document.render_attempts == 0
 
 
-def _low_memory(settings):
-    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_MEMORY_MB": 8}
+def _too_slow(settings):
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_TIMEOUT_SECONDS": 0.001}
 
 
 def test_a_render_failure_marks_failed_leaves_the_case_and_retry_works(district, capture, settings):
     document = queued_agreement(district, capture)
     case_before = Case.objects.values().get(pk=document.case_id)
-    _low_memory(settings)
+    _too_slow(settings)
     tasks.render_document.delay(document.pk, "signing")  # in-process: must not raise
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
@@ -69,7 +69,7 @@ def test_a_render_failure_marks_failed_leaves_the_case_and_retry_works(district,
     assert Case.objects.values().get(pk=document.case_id) == case_before
     assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_FAILED).count() == 1
 
-    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_MEMORY_MB": 1024}
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "RENDER_TIMEOUT_SECONDS": 60}
     with capture(execute=True):
         services.document_retry(document=document, actor=district.grid_worker)
     document.refresh_from_db()
@@ -79,7 +79,7 @@ def test_a_render_failure_marks_failed_leaves_the_case_and_retry_works(district,
 
 def test_a_failure_before_the_last_attempt_stays_queued_for_the_retry(district, capture, settings):
     document = queued_agreement(district, capture)
-    _low_memory(settings)
+    _too_slow(settings)
     with pytest.raises(services_render.RenderFailed):
         services_render.document_render(
             document_id=document.pk, stage="signing", last_attempt=False
