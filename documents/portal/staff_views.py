@@ -27,8 +27,8 @@ def _back(case_pk):
     return HttpResponseRedirect(reverse("cases:detail", args=[case_pk]))
 
 
-@require_POST
 @login_required
+@require_POST
 def link_send(request, party):
     party = get_object_or_404(CaseParty.objects.select_related("person"), pk=party)
     access.access_case(request.user, party.case_id, for_write=True)
@@ -57,8 +57,8 @@ def link_send(request, party):
     return _back(party.case_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def link_revoke(request, pk):
     link = get_object_or_404(PortalLink.objects.select_related("party__person"), pk=pk)
     access.access_case(request.user, link.party.case_id, for_write=True)

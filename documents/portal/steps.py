@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from mediation import selectors, services_referral
+from mediation import services_referral
 from mediation.models import AuditEvent, CaseParty, CaseStatus, MediatorProfile, MediatorStatus
 from mediation.models.referrals import ConsentAnswer, PartyConsent, Referral, ReferralStatus
 from mediation.services import audit_record
@@ -111,16 +111,17 @@ def choice_open(referral: Referral | None) -> bool:
 
 def mediator_choices(referral: Referral) -> list[MediatorProfile]:
     """Active mediators on the roster whom ``referral_choose`` would take: none who is a
-    party to the case or withdrew from it."""
-    case = referral.case
+    party to the case (or a party's agent) or withdrew from it."""
     recused = referral.recusals.filter(kept=False).values("mediator_id")
-    profiles = (
+    parties = CaseParty.objects.filter(case_id=referral.case_id)
+    return list(
         MediatorProfile.objects.filter(status=MediatorStatus.ACTIVE)
         .exclude(user_id__in=recused)
+        .exclude(user_id__in=parties.filter(person__user__isnull=False).values("person__user"))
+        .exclude(user_id__in=parties.filter(agent__user__isnull=False).values("agent__user"))
         .select_related("user", "organisation")
         .order_by("organisation__path", "user_id")
     )
-    return [p for p in profiles if not selectors.mediator_is_party(case=case, mediator=p.user)]
 
 
 def preferences(referral: Referral) -> dict[int, int]:

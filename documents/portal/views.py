@@ -26,6 +26,10 @@ def _home():
     return HttpResponseRedirect(reverse("portal:home"))
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
 def _client(request) -> dict:
     return {
         "ip_address": request.META.get("REMOTE_ADDR") or None,
@@ -108,8 +112,8 @@ def _waiting_documents(party, documents):
     return [d for d in documents if document_selectors.document_awaiting_party(d, party)]
 
 
-@require_GET
 @party_required
+@require_GET
 def home(request):
     party = request.portal.party
     case = party.case
@@ -137,8 +141,8 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
-@require_POST
 @party_required
+@require_POST
 def consent(request):
     party = request.portal.party
     referral = selectors.referral_of(party.case)
@@ -172,7 +176,7 @@ def mediator(request):
     profiles = steps.mediator_choices(referral)
     chosen = steps.preferences(referral)
     form = forms.ChooseForm(
-        request.POST or None,
+        _posted(request),
         profiles=profiles,
         initial={
             "mediator": next(
@@ -209,7 +213,7 @@ def rate(request):
     if not steps.rating_open(party):
         messages.error(request, _("Rating is closed for this case."))
         return _home()
-    form = forms.RateForm(request.POST or None)
+    form = forms.RateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             steps.party_rate(
@@ -248,16 +252,16 @@ def _file_response(document, *, attachment: bool):
     return response
 
 
-@require_GET
 @party_required
+@require_GET
 @xframe_options_sameorigin
 def document_file(request, pk):
     """The PDF, shown in the browser: the copy for signing until the document is issued."""
     return _file_response(_document(request, pk), attachment=False)
 
 
-@require_GET
 @party_required
+@require_GET
 def document_download(request, pk):
     document = _document(request, pk)
     if document.status != DocumentStatus.ISSUED:
@@ -334,8 +338,8 @@ def _signed(request, document):
     return _home()
 
 
-@require_POST
 @party_required
+@require_POST
 def document_code(request, pk):
     """Send a code to confirm the signature of document ``pk``."""
     document = _document(request, pk)

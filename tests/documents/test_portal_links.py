@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from documents.models import PortalLink
 from documents.portal import services
+from mediation import sms
 from mediation.models import AuditAction, AuditEvent, PartyRole, Person
 
 from .portal_helpers import (
@@ -233,3 +234,23 @@ def test_staff_withdraw_a_link_and_it_stops_opening(client, district, case, capt
     assert response.status_code == 302
     client.logout()
     assert client.get(reverse("portal:open", args=[token])).status_code == 410
+
+
+class UnreachableGateway(sms.SmsBackend):
+    """The world outside: an SMS gateway that does not answer."""
+
+    def send(self, phone, text):
+        raise ConnectionError("gateway timed out")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_gateway_refuses_is_reported_to_staff(client, district, settings):
+    case = two_party_case(district)
+    settings.SMS_BACKEND = f"{__name__}.UnreachableGateway"
+    client.force_login(district.street_staff)
+    response = client.post(
+        reverse("portal:link_send", args=[party(case).pk]), {"channel": "sms"}, follow=True
+    )
+    assert "could not be sent" in response.content.decode()
+    # The link was made, but nobody holds its token: it opens nothing.
+    assert PortalLink.objects.filter(party__case=case).count() == 1

@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from documents import services as document_services
 from documents.models import DocumentStatus, Signature
 from documents.portal import services as portal_services
+from mediation.models import CaseRating
 from tests.documents.lifecycle import AGREEMENT
 from tests.documents.portal_helpers import (
     APPLICANT_PHONE,
@@ -21,8 +23,10 @@ from tests.documents.portal_helpers import (
     handled_case,
     last_sms,
     party,
+    two_party_case,
     use_locmem,
 )
+from tests.workflows.helpers import close_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +76,24 @@ def _fits_the_phone(page) -> None:
     assert heights and min(heights) >= 44, heights
 
 
+def _open_on_phone(phone, shots, live_server, party_, staff, name="") -> None:
+    """Staff send the link; the party opens it, asks for a code and enters it."""
+    portal_services.portal_link_send(party=party_, actor=staff)
+    text = last_sms(APPLICANT_PHONE)
+    url = re.search(r"https?://\S+?" + LINK_RE.pattern, text).group(0)
+    assert url.startswith(f"{live_server.url}/portal/")
+    phone.goto(url)
+    _fits_the_phone(phone)
+    shots(phone, f"{name}01-link")
+    with phone.expect_navigation():
+        phone.click("#send-code")
+    phone.fill("#id_code", code_in(last_sms(APPLICANT_PHONE)))
+    shots(phone, f"{name}02-code")
+    with phone.expect_navigation():
+        phone.click("#open-case")
+    assert phone.url == f"{live_server.url}/portal/"
+
+
 def test_a_party_opens_the_link_on_a_phone_and_signs_the_agreement_by_drawing(
     live_server, phone, shots, district, settings, outbox
 ):
@@ -84,23 +106,7 @@ def test_a_party_opens_the_link_on_a_phone_and_signs_the_agreement_by_drawing(
     agreement.refresh_from_db()
     assert agreement.status == DocumentStatus.SIGNING, agreement.render_error
     applicant = party(case)
-    portal_services.portal_link_send(party=applicant, actor=district.street_staff)
-    text = last_sms(APPLICANT_PHONE)
-    url = re.search(r"https?://\S+?" + LINK_RE.pattern, text).group(0)
-    assert url.startswith(f"{live_server.url}/portal/")
-
-    # The link from the message, then the code sent to the phone.
-    phone.goto(url)
-    _fits_the_phone(phone)
-    shots(phone, "01-link")
-    with phone.expect_navigation():
-        phone.click("#send-code")
-    code = code_in(last_sms(APPLICANT_PHONE))
-    phone.fill("#id_code", code)
-    shots(phone, "02-code")
-    with phone.expect_navigation():
-        phone.click("#open-case")
-    assert phone.url == f"{live_server.url}/portal/"
+    _open_on_phone(phone, shots, live_server, applicant, district.street_staff)
 
     # The case: where it is, who handles it, and the agreement that awaits a signature.
     assert phone.is_visible(f"text={case.number}")
@@ -143,3 +149,28 @@ def test_a_party_opens_the_link_on_a_phone_and_signs_the_agreement_by_drawing(
     assert not phone.is_visible(f"#sign-{agreement.pk}")
     _fits_the_phone(phone)
     shots(phone, "06-signed")
+
+
+def test_a_party_rates_a_closed_case_with_stars_on_a_phone(
+    live_server, phone, shots, district, settings, outbox
+):
+    settings.SITE_URL = live_server.url
+    case = two_party_case(district)
+    close_case(Client(), district, case)
+    applicant = party(case)
+    _open_on_phone(phone, shots, live_server, applicant, district.street_staff, "rate-")
+    with phone.expect_navigation():
+        phone.click("#rate a")
+    _fits_the_phone(phone)
+    star = phone.locator("label[for=star4]")
+    box = star.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    star.tap()
+    phone.fill("#id_comment", "调解员很耐心")
+    shots(phone, "rate-03-stars")
+    with phone.expect_navigation():
+        phone.click("form button[type=submit]")
+    rating = CaseRating.objects.get(case=case, party=applicant)
+    assert (rating.stars, rating.comment) == (4, "调解员很耐心")
+    assert not phone.is_visible("#rate")
+    shots(phone, "rate-04-done")
