@@ -13,10 +13,12 @@ a few (bench/sealing.py measures both), and the PKCS#12 file is half the size.
 import dataclasses
 import datetime
 import os
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -99,9 +101,13 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def make_ca(directory: Path, *, name: str = CA_NAME, algorithm: str = "ec"):
-    """A self-signed CA in ``directory`` (ca.pem, ca-key.pem); returns (certificate, key)."""
+def make_ca(directory: Path, *, name: str = "", algorithm: str = "ec"):
+    """A self-signed CA in ``directory`` (ca.pem, ca-key.pem); returns (certificate, key).
+
+    Its name carries a random tag, so that two development CAs are told apart by name.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    name = name or f"{CA_NAME} {secrets.token_hex(4)}"
     key = _new_key(algorithm)
     now = datetime.datetime.now(datetime.UTC)
     subject = _name(name, name)
@@ -172,14 +178,18 @@ def make_seal_pkcs12(
 
 
 def _issued_by(p12_path: Path, passphrase: str, ca_certificate) -> bool:
-    """Whether the PKCS#12 file opens with the passphrase and its certificate is the CA's."""
+    """Whether the PKCS#12 file opens with the passphrase and the CA signed its certificate
+    (every development CA has the same name: only its key tells them apart)."""
     try:
         _, certificate, _ = pkcs12.load_key_and_certificates(
             p12_path.read_bytes(), passphrase.encode()
         )
-    except (OSError, ValueError):
+        if certificate is None:
+            return False
+        certificate.verify_directly_issued_by(ca_certificate)
+    except (OSError, ValueError, TypeError, InvalidSignature):
         return False
-    return certificate is not None and certificate.issuer == ca_certificate.subject
+    return True
 
 
 @dataclasses.dataclass

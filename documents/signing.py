@@ -7,6 +7,7 @@ reachable, so a seal is PAdES B-B: its time is the signer's clock.
 
 import datetime
 import io
+import math
 import threading
 from pathlib import Path
 
@@ -22,20 +23,19 @@ from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStamp, TextStampStyle
 
 from documents.certificates import seal_source
+from documents.rendering import SEAL_BOX_MM
 from documents.stampfont import StampFontUnavailable, stamp_font
 
-# The stamp's red (a seal's 印泥 red) and its size in points: 60 mm × 26 mm.
-SEAL_RED = (0.80, 0.07, 0.07)
-STAMP_SIZE = (170, 74)
-# Lower-right placement when the renderer does not say where the seal goes: this far from
-# the page's right and bottom edges.
-STAMP_MARGIN = (60, 70)
+# The seal's red (印泥) and the room, in points, kept between the seal and its box.
+SEAL_RED = (0.82, 0.08, 0.08)
+_INSET = 1.5
 # Room for the CMS object: an EC P-256 seal with its chain needs about 2.2 KB (hex
 # doubles it); a generous fixed reserve spares pyHanko a trial signature to measure it.
 BYTES_RESERVED = 12 * 1024
 REASON = "出具文书并加盖电子印章"
 LABEL = "电子印章"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_MM = 72 / 25.4
 
 
 class SealUnavailable(RuntimeError):
@@ -43,8 +43,8 @@ class SealUnavailable(RuntimeError):
 
 
 class SealStampStyle(TextStampStyle):
-    """A seal-like stamp: a red double frame around the organisation's name, "电子印章"
-    and the signing time, centred."""
+    """A round red seal: the organisation's name along the upper arc, a star, "电子印章"
+    and the signing time, as on a Chinese official seal."""
 
     def create_stamp(self, writer, box, text_params):
         return SealStamp(writer=writer, style=self, box=box, text_params=text_params)
@@ -55,51 +55,105 @@ def _local_time(text: str) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _circle(cx: float, cy: float, r: float) -> bytes:
+    k = 0.5523 * r  # four Bézier quarter arcs
+    return (
+        b"%g %g m %g %g %g %g %g %g c %g %g %g %g %g %g c %g %g %g %g %g %g c %g %g %g %g %g %g c"
+        % (
+            *(cx + r, cy),
+            *(cx + r, cy + k, cx + k, cy + r, cx, cy + r),
+            *(cx - k, cy + r, cx - r, cy + k, cx - r, cy),
+            *(cx - r, cy - k, cx - k, cy - r, cx, cy - r),
+            *(cx + k, cy - r, cx + r, cy - k, cx + r, cy),
+        )
+    )
+
+
+def _star(cx: float, cy: float, r: float) -> bytes:
+    points = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.382
+        angle = math.pi / 2 + i * math.pi / 5
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    path = b"%g %g m " % points[0] + b" ".join(b"%g %g l" % p for p in points[1:])
+    return path + b" h f"
+
+
 class SealStamp(TextStamp):
-    def _line(self, engine, text: str, size: float, width: float, y: float, spacing=0.0):
+    def _shaped(self, engine, text: str, size: float):
         engine.font_size = size
-        shaped = engine.shape(text)
+        return engine.shape(text)
+
+    def _centred(self, engine, text: str, size: float, cx: float, y: float, spacing=0.0):
+        shaped = self._shaped(engine, text, size)
         drawn = shaped.x_advance * size + spacing * max(len(text) - 1, 0)
-        x = max((width - drawn) / 2, 0)
-        return b"BT /F1 %g Tf %g Tc %g %g Td %s ET" % (size, spacing, x, y, shaped.graphics_ops)
+        return b"BT /F1 %g Tf %g Tc %g %g Td %s ET" % (
+            size,
+            spacing,
+            cx - drawn / 2,
+            y,
+            shaped.graphics_ops,
+        )
+
+    def _arc(self, engine, text: str, cx: float, cy: float, radius: float) -> bytes:
+        """``text`` along the upper arc, each glyph upright towards the rim, left to right."""
+        if not text:
+            return b""
+        span = math.radians(232)
+        # As large as fits in the span (CJK glyphs are 1 em wide, plus 15 % spacing).
+        size = max(min(radius * 0.3, span * radius / (len(text) * 1.2)), 3.0)
+        baseline = radius - size * 0.95
+        step = min(span / len(text), size * 1.2 / baseline)
+        first = math.pi / 2 + step * (len(text) - 1) / 2
+        ops = []
+        for i, ch in enumerate(text):
+            theta = first - i * step
+            shaped = self._shaped(engine, ch, size)
+            half = shaped.x_advance * size / 2
+            # The glyph's baseline is the tangent; its origin is half a glyph before.
+            x = cx + baseline * math.cos(theta) - half * math.sin(theta)
+            y = cy + baseline * math.sin(theta) + half * math.cos(theta)
+            phi = theta - math.pi / 2
+            ops.append(
+                b"BT /F1 %g Tf %.4f %.4f %.4f %.4f %.2f %.2f Tm %s ET"
+                % (
+                    size,
+                    math.cos(phi),
+                    math.sin(phi),
+                    -math.sin(phi),
+                    math.cos(phi),
+                    x,
+                    y,
+                    shaped.graphics_ops,
+                )
+            )
+        return b" ".join(ops)
 
     def _render_inner_content(self):
         params = dict(self.text_params or {})
-        font = self.style.text_box_style.font
-        engine = font.create_font_engine(self.writer)
+        engine = self.style.text_box_style.font.create_font_engine(self.writer)
         self.set_resource(
             category=ResourceType.FONT, name=generic.pdf_name("/F1"), value=engine.as_resource()
         )
         width, height = self.box.width, self.box.height
-        name = params.get("organisation", "")
-        # The name in one line as large as fits (at most 13 pt), else in two lines.
-        engine.font_size = 1
-        name_em = engine.shape(name).x_advance or 1
-        usable = width - 16
-        name_lines = [name]
-        name_size = min(13.0, usable / name_em)
-        if name_size < 8 and len(name) > 1:
-            half = (len(name) + 1) // 2
-            name_lines = [name[:half], name[half:]]
-            name_size = min(13.0, usable / max(name_em * half / len(name), 0.01))
-        name_size = max(min(name_size, 13.0), 4.0)
-        label_size, time_size, gap = 11.0, 7.5, 3.0
-        total = len(name_lines) * name_size * 1.15 + label_size + time_size + 2 * gap
-        y = (height + total) / 2
-        ops = [b"q %g %g %g rg" % SEAL_RED]
-        for line in name_lines:
-            y -= name_size * 1.15
-            ops.append(self._line(engine, line, name_size, width, y + name_size * 0.12))
-        y -= gap + label_size
-        ops.append(self._line(engine, LABEL, label_size, width, y, spacing=label_size * 0.35))
-        y -= gap + time_size
+        cx, cy = width / 2, height / 2
+        r = min(width, height) / 2 - _INSET
+        rim = max(r * 0.045, 1.2)
         signed_at = _local_time(params["ts"]) if params.get("ts") else ""
-        ops.append(self._line(engine, signed_at, time_size, width, y))
-        # The inner frame of the double border (the outer one is the stamp's own border).
-        ops.append(b"%g %g %g RG 0.6 w 4 4 %g %g re S Q" % (*SEAL_RED, width - 8, height - 8))
-        return [b" ".join(ops)]
+        label_size = r * 0.17
+        time_size = min(r * 0.1, 1.6 * (r * 0.8) / max(len(signed_at), 1))
+        ops = [
+            b"q %g %g %g rg %g %g %g RG %g w" % (*SEAL_RED, *SEAL_RED, rim),
+            _circle(cx, cy, r - rim / 2) + b" S",
+            self._arc(engine, params.get("organisation", ""), cx, cy, r - rim * 2.5),
+            _star(cx, cy + r * 0.04, r * 0.27),
+            self._centred(engine, LABEL, label_size, cx, cy - r * 0.46, spacing=label_size * 0.1),
+            self._centred(engine, signed_at, time_size, cx, cy - r * 0.66),
+            b"Q",
+        ]
+        return [b" ".join(op for op in ops if op)]
 
-    def _text_layout(self):  # pragma: no cover - SealStamp lays out its own lines
+    def _text_layout(self):  # pragma: no cover - SealStamp lays out its own text
         raise NotImplementedError
 
 
@@ -117,8 +171,7 @@ def _stamp_style(font_path: Path) -> SealStampStyle:
     return SealStampStyle(
         stamp_text="",
         timestamp_format=_TS_FORMAT,
-        border_width=2,
-        border_color=SEAL_RED,
+        border_width=0,
         text_box_style=TextBoxStyle(font=_StampFontFactory(str(font_path))),
     )
 
@@ -165,24 +218,10 @@ def seal_signer(organisation) -> signers.SimpleSigner:
     return signer
 
 
-def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[float, float]:
-    page_ref, _resources = writer.find_page_for_modification(page)
-    node = page_ref.get_object()
-    while node is not None:
-        if "/MediaBox" in node:
-            llx, lly, urx, ury = (float(v) for v in node["/MediaBox"])
-            return urx - llx, ury - lly
-        node = node.get_object().get("/Parent")
-        node = node.get_object() if node is not None else None
-    return 595.28, 841.89  # A4
-
-
-def default_box(page_width: float) -> tuple[int, int, int, int]:
-    """The stamp's box in the lower right corner of a page ``page_width`` points wide."""
-    width, height = STAMP_SIZE
-    right, bottom = STAMP_MARGIN
-    x = round(page_width - right - width)
-    return x, bottom, x + width, bottom + height
+def default_box() -> tuple[int, int, int, int]:
+    """The box the renderer leaves for the seal (``rendering.SEAL_BOX_MM``), in points."""
+    x, y, w, h = (v * _MM for v in SEAL_BOX_MM)
+    return round(x), round(y), round(x + w), round(y + h)
 
 
 def seal_pdf(
@@ -196,7 +235,7 @@ def seal_pdf(
     """``data`` sealed by ``organisation``: a PAdES B-B signature with a visible stamp.
 
     ``box`` is (left, bottom, right, top) in points on page ``on_page`` (the last page by
-    default); without it the stamp goes in the lower right corner. Raises SealUnavailable
+    default); without it the seal goes where the renderer left room for it. Raises SealUnavailable
     when the organisation has no usable certificate or no font can draw the stamp.
     """
     signer = seal_signer(organisation)
@@ -205,8 +244,6 @@ def seal_pdf(
     except StampFontUnavailable as error:
         raise SealUnavailable(str(error)) from error
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    if box is None:
-        box = default_box(_page_size(writer, on_page)[0])
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -219,7 +256,7 @@ def seal_pdf(
         meta,
         signer=signer,
         stamp_style=_stamp_style(font.path),
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=on_page, box=box),
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=on_page, box=box or default_box()),
     )
     try:
         out = pdf_signer.sign_pdf(
