@@ -110,9 +110,7 @@ def test_seal_is_a_pades_signature_with_a_visible_stamp_in_the_seal_box_of_the_l
     assert "/N" in widget["/AP"]
 
 
-def test_seal_of_a_name_outside_gb2312_draws_what_the_font_has_and_still_verifies(
-    district, certs
-):
+def test_seal_of_a_name_outside_gb2312_draws_what_the_font_has_and_still_verifies(district, certs):
     village = org("rare", OrgKind.COMMITTEE, district.street, name="堃䶮𠀀村人民调解委员会")
     issue(certs, village)
 

@@ -37,7 +37,10 @@ class Command(BaseCommand):
             lines.append((_("Sealed by"), verdict.signer))
         if verdict.signed_at:
             lines.append(
-                (_("Sealed at"), timezone.localtime(verdict.signed_at).strftime("%Y-%m-%d %H:%M:%S"))
+                (
+                    _("Sealed at"),
+                    timezone.localtime(verdict.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
+                )
             )
         if verdict.document is not None:
             lines.append((_("Document number"), verdict.document.number))
