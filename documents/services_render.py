@@ -192,3 +192,16 @@ def document_render(*, document_id: int, stage: str, last_attempt: bool) -> bool
             return False
         raise RenderFailed(message) from exc
     return _store(document_id, claimed_at, stage, data, pages)
+
+
+def document_render_now(document: Document) -> Document:
+    """``document`` rendered, for a caller that needs the file at once (a command, the
+    demo): the render runs here if it is still waiting, whether its task ran in-process,
+    went to a worker, or has not been sent yet (a transaction still open). A render a
+    worker already started is not repeated; the document is returned as it stands."""
+    document.refresh_from_db()
+    if document.status == DocumentStatus.QUEUED:
+        stage = pending_stage(document)
+        document_render(document_id=document.pk, stage=stage, last_attempt=True)
+        document.refresh_from_db()
+    return document

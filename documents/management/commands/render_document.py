@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from documents import selectors, services
+from documents import selectors, services, services_render
 from documents.models import Document, DocumentKind, DocumentStatus
 from mediation.models import Case
 from mediation.models.diagnoses import ReturnVisit
@@ -96,8 +96,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot make the {kind} of {case.number}: " + " ".join(messages)
             ) from exc
-        # Outside a transaction the render ran when the service committed.
-        document.refresh_from_db()
+        document = services_render.document_render_now(document)
         if document.status != DocumentStatus.ISSUED:
             raise CommandError(f"{document.number} could not be issued: {document.render_error}")
         return document
