@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import DocumentStatus, OneTimeCode, SignatureMethod, SignerRole
-from mediation.personal_data import mask
 
 from . import forms, selectors, services, steps
 from .session import party_required, portal_login, portal_logout, portal_party
@@ -87,7 +86,7 @@ def link_open(request, token):
                 return _home()
     context = {
         "form": form,
-        "phone": mask(link.party.person.phone),
+        "person": link.party.person,
         "name": link.party.person.name,
         "code_sent": link.codes.filter(purpose=OneTimeCode.Purpose.LOGIN).exists(),
     }
@@ -277,7 +276,7 @@ def _sign_page(request, document, *, drawn=None, coded=None, status=200):
         "drawn_form": drawn or forms.DrawnSignForm(initial=initial),
         "code_form": coded or forms.CodeSignForm(initial=initial),
         "awaiting": document_selectors.document_awaiting_party(document, party),
-        "phone": mask(party.person.phone),
+        "person": party.person,
         "my_signature": document.signatures.filter(party=party, role=SignerRole.PARTY).first(),
     }
     return render(request, "portal/sign.html", context, status=status)
