@@ -12,6 +12,7 @@ class DocumentsConfig(AppConfig):
         from .portal.staff_views import case_section as portal_section
 
         extensions.register_urls("portal/", "documents.portal.urls")
+        extensions.register_urls("verify/", "documents.verify_urls")
         extensions.register_case_section(portal_section)
 
         from . import jobs  # noqa: F401  (registers the lost-render job)

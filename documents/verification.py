@@ -153,7 +153,7 @@ def _check_seal(verdict: Verdict, data: bytes) -> bool:
     return True
 
 
-def _current_version(document: Document) -> Document:
+def current_version(document: Document) -> Document:
     current = document
     for _step in range(100):
         successor = Document.objects.filter(supersedes=current).select_related("case").first()
@@ -184,7 +184,7 @@ def _check_register(verdict: Verdict) -> None:
     if document.status not in ISSUED_STATUSES:
         verdict.problems.append(_("The document has not been issued yet."))
     elif document.status == DocumentStatus.SUPERSEDED:
-        verdict.current = current = _current_version(document)
+        verdict.current = current = current_version(document)
         verdict.problems.append(
             _("This document was superseded by version %(version)s (%(number)s).")
             % {"version": current.version, "number": current.number}
