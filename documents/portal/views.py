@@ -145,8 +145,11 @@ def home(request):
 def consent(request):
     party = request.portal.party
     referral = selectors.referral_of(party.case)
+    if not steps.consent_open(party, referral):
+        messages.error(request, _("Your answer is not asked for now."))
+        return _home()
     form = forms.ConsentForm(request.POST)
-    if referral is None or not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("Choose whether you agree."))
         return _home()
     consents = form.cleaned_data["answer"] == "consent"

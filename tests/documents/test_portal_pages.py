@@ -256,3 +256,14 @@ def test_an_open_case_cannot_be_rated(district, capture):
     client = _as(party(case), district.street_staff, capture)
     response = client.post(reverse("portal:rate"), {"stars": "5"})
     assert response.status_code == 302 and not CaseRating.objects.exists()
+
+
+def test_a_party_answers_the_referral_once(court, referral, capture):
+    client = _as(party(referral.case), court.centre_staff, capture)
+    client.post(reverse("portal:consent"), {"answer": "consent"})
+    response = client.post(reverse("portal:consent"), {"answer": "refuse"}, follow=True)
+    assert "Your answer is not asked for now." in response.content.decode()
+    consent = PartyConsent.objects.get(referral=referral)
+    assert consent.answer == ConsentAnswer.CONSENTED
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CONSENT
