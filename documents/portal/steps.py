@@ -132,6 +132,14 @@ def preferences(referral: Referral) -> dict[int, int]:
     return {event.data["party_id"]: event.data["mediator_id"] for event in events}
 
 
+def preferred_mediator(party: CaseParty, referral: Referral) -> MediatorProfile | None:
+    """The mediator ``party`` last chose, if any."""
+    user_pk = preferences(referral).get(party.pk)
+    if user_pk is None:
+        return None
+    return MediatorProfile.objects.select_related("user").filter(user_id=user_pk).first()
+
+
 def party_choose_mediator(*, party: CaseParty, referral: Referral, mediator_profile_pk) -> dict:
     """Record the party's preferred mediator; when every party prefers the same one, the
     choice step proposes them (``referral_choose``). Returns the preferences."""
@@ -208,5 +216,6 @@ __all__ = [
     "party_consent",
     "party_rate",
     "preferences",
+    "preferred_mediator",
     "rating_open",
 ]

@@ -123,6 +123,7 @@ def home(request):
             (s for s in document.signatures.all() if s.party_id == party.pk), None
         )
     organisation, mediator = selectors.handler_names(case)
+    choice_open = steps.choice_open(referral)
     context = {
         "party": party,
         "case": case,
@@ -132,7 +133,8 @@ def home(request):
         "deadlines": selectors.deadlines(case, referral),
         "consent_open": steps.consent_open(party, referral),
         "consent_form": forms.ConsentForm(),
-        "choice_open": steps.choice_open(referral),
+        "choice_open": choice_open,
+        "my_choice": steps.preferred_mediator(party, referral) if choice_open else None,
         "rating_open": steps.rating_open(party),
         "to_sign": _waiting_documents(party, documents),
         "documents": documents,

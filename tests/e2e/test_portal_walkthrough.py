@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from documents import services as document_services
 from documents.models import DocumentStatus, Signature
 from documents.portal import services as portal_services
-from mediation.models import CaseRating
+from documents.portal import steps
+from mediation.models import CaseRating, PartyRole
+from mediation.models.referrals import ConsentAnswer, PartyConsent
 from tests.documents.lifecycle import AGREEMENT
 from tests.documents.portal_helpers import (
     APPLICANT_PHONE,
@@ -27,6 +30,7 @@ from tests.documents.portal_helpers import (
     use_locmem,
 )
 from tests.workflows.helpers import close_case
+from tests.workflows.helpers_court import last_referral, make_court, perform, refer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,3 +178,50 @@ def test_a_party_rates_a_closed_case_with_stars_on_a_phone(
     assert (rating.stars, rating.comment) == (4, "调解员很耐心")
     assert not phone.is_visible("#rate")
     shots(phone, "rate-04-done")
+
+
+def test_a_party_consents_and_chooses_a_mediator_on_a_phone(
+    live_server, phone, shots, district, settings, outbox
+):
+    settings.SITE_URL = live_server.url
+    court = make_court(district)
+    client = Client()
+    refer(client, court)
+    referral = last_referral()
+    perform(client, court.centre_staff, referral, "decide", {"decision": "take"})
+    applicant = party(referral.case)
+    _open_on_phone(phone, shots, live_server, applicant, court.centre_staff, "court-")
+    _fits_the_phone(phone)
+    phone.check("#consent input[value=consent]")
+    shots(phone, "court-03-consent")
+    with phone.expect_navigation():
+        phone.click("#consent button[type=submit]")
+    assert PartyConsent.objects.get(party=applicant).answer == ConsentAnswer.CONSENTED
+    # The respondent consents by telephone, recorded by the centre.
+    respondent = party(referral.case, PartyRole.RESPONDENT)
+    perform(
+        client,
+        court.centre_staff,
+        referral,
+        "consent",
+        {
+            "answered_on": timezone.localdate().isoformat(),
+            f"answer_{respondent.pk}": "consented",
+            f"note_{respondent.pk}": "",
+            f"answer_{applicant.pk}": "",
+            f"note_{applicant.pk}": "",
+        },
+    )
+    phone.reload()
+    with phone.expect_navigation():
+        phone.click("#choose a")
+    _fits_the_phone(phone)
+    chosen = court.mediators[1].mediator_profile
+    phone.click(f"input[name=mediator][value='{chosen.pk}']")
+    shots(phone, "court-04-choose")
+    with phone.expect_navigation():
+        phone.click("form button[type=submit]")
+    assert steps.preferences(referral) == {applicant.pk: chosen.user_id}
+    assert phone.is_visible("#my-choice")
+    _fits_the_phone(phone)
+    shots(phone, "court-05-chosen")
