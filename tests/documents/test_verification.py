@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -132,9 +133,8 @@ def test_a_superseded_document_is_genuine_but_names_the_current_version(district
 
 
 def test_the_unsealed_copy_for_signing_is_recognised_as_such(district, sealed):
-    register(a_case(district), sealed, signing_sha256=__import__("hashlib").sha256(
-        two_page_pdf()
-    ).hexdigest())
+    unsealed = hashlib.sha256(two_page_pdf()).hexdigest()
+    register(a_case(district), sealed, signing_sha256=unsealed)
 
     verdict = _verify(two_page_pdf())
 
