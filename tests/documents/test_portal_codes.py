@@ -221,3 +221,11 @@ def test_signing_out_ends_the_portal_session(client, district, case, capture):
     response = client.post(reverse("portal:logout"))
     assert response.url == reverse("portal:ended")
     assert client.get(reverse("portal:home")).url == reverse("portal:ended")
+
+
+def test_the_link_opened_again_in_its_session_leads_to_the_case(client, district, case, capture):
+    token = open_portal(client, party(case), district.street_staff, capture)
+    codes = OneTimeCode.objects.count()
+    response = client.get(reverse("portal:open", args=[token]))
+    assert response.status_code == 302 and response.url == reverse("portal:home")
+    assert OneTimeCode.objects.count() == codes
