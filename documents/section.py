@@ -36,7 +36,7 @@ def _row(document, *, parties, case_access):
         "signatures": signatures,
         "pending": [p for p in parties if p.pk not in signed] if awaiting else [],
         "download_url": reverse("documents:download", args=args) if has_file else "",
-        "verify_url": f"/verify/{document.token}/"
+        "verify_url": reverse("verify:document", args=[document.token])
         if document.status == DocumentStatus.ISSUED
         else "",
         "correct_url": reverse("documents:correct", args=args)
