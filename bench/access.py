@@ -50,18 +50,22 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _db_ms(fn) -> tuple[float, int]:
-    """Median database milliseconds of ``fn`` over REPEAT runs, and its query count."""
+def _db_ms(*fns) -> list[tuple[float, int]]:
+    """For each of ``fns``: the median database milliseconds over REPEAT runs, and its
+    query count. The runs take turns, so that a busy moment of the machine weighs on
+    each of them alike."""
     from django.db import connection
 
-    spent, counts = [], []
+    spent = [[] for _ in fns]
+    counts = [[] for _ in fns]
     for _ in range(REPEAT):
-        run = {"ms": 0.0, "queries": 0}
-        with connection.execute_wrapper(_timer(run)):
-            fn()
-        spent.append(run["ms"])
-        counts.append(run["queries"])
-    return statistics.median(spent), max(counts)
+        for i, fn in enumerate(fns):
+            run = {"ms": 0.0, "queries": 0}
+            with connection.execute_wrapper(_timer(run)):
+                fn()
+            spent[i].append(run["ms"])
+            counts[i].append(run["queries"])
+    return [(statistics.median(s), max(c)) for s, c in zip(spent, counts, strict=True)]
 
 
 def _timer(run: dict):
@@ -207,9 +211,12 @@ def rows(size: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE mediation_case")
         sees = selectors.cases_visible_to(user).count()
-        list_ms, queries = _db_ms(functools.partial(_list_page, user))
-        raw_ms, _ = _db_ms(functools.partial(_raw_page, user))
-        guardian_ms, _ = _db_ms(functools.partial(_guardian_page, _guardian_user(user)))
+        twin = _guardian_user(user)
+        (list_ms, queries), (raw_ms, _), (guardian_ms, _) = _db_ms(
+            functools.partial(_list_page, user),
+            functools.partial(_raw_page, user),
+            functools.partial(_guardian_page, twin),
+        )
         print(
             f"| {size:9,} | {label:20} | {sees:7,} | {list_ms:7.1f} | {queries:7} "
             f"| {raw_ms:10.1f} | {guardian_ms:11.1f} |",

@@ -58,6 +58,7 @@ from .models import (
     MediatorProfile,
     Membership,
     Organisation,
+    OrganisationGroup,
     OrgKind,
     Role,
 )
@@ -228,12 +229,17 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
             proposed_mediator_id=user.pk, status=ReferralStatus.DESIGNATED
         ).values("case_id")
     )
-    shared_with_user = CaseUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=VIEW_CASE
-    ).values("content_object_id")
+    # Every row of the share tables is a share of ``view_case`` (services_access makes
+    # no other), so the tests name no permission, and an organisation's group is found
+    # in its own small table: neither auth_permission nor auth_group is joined.
+    shared_with_user = CaseUserObjectPermission.objects.filter(user_id=user.pk).values(
+        "content_object_id"
+    )
+    org_groups = OrganisationGroup.objects.filter(
+        organisation_id__in=sorted({p.organisation_id for p in posts})
+    ).values("group_id")
     shared_with_org = CaseGroupObjectPermission.objects.filter(
-        group__organisation_link__organisation_id__in=sorted({p.organisation_id for p in posts}),
-        permission__codename=VIEW_CASE,
+        group_id__in_set=org_groups
     ).values("content_object_id")
     conditions[Relation.SHARED] = Q(pk__in_set=shared_with_user) | Q(pk__in_set=shared_with_org)
     return conditions
