@@ -150,12 +150,12 @@ def _terminated(stdout) -> None:
 
 
 def _ensure_seals() -> None:
-    """Development seals for the organisations that handle cases and have none yet."""
+    """Development seals for the organisations that have none yet."""
     from mediation.models import Organisation
 
     missing = [
         organisation
-        for organisation in Organisation.objects.filter(handled_cases__isnull=False).distinct()
+        for organisation in Organisation.objects.order_by("path")
         if not certificates.seal_source(organisation.code).path.exists()
     ]
     if missing or not (certificates.certificate_dir() / certificates.CA_CERTIFICATE).exists():

@@ -89,7 +89,8 @@ class Document(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
     )
-    # The sealing organisation: the case's handling organisation when it was made.
+    # The sealing organisation: the case's handling organisation when it was made (for
+    # a case handled in a grid, the community's committee above it).
     issuer = models.ForeignKey(
         "mediation.Organisation",
         verbose_name=_("issuing organisation"),

@@ -1,18 +1,21 @@
 """When a case may have each kind of document: the rules the services enforce and the
 case page asks before it offers a button.
 
-Each ``check_*`` raises ``ValidationError`` with the reason a user can act on; each
-reads only what it is given, so the case page can ask them all from the rows it has.
+Each ``check_*`` raises ``ValidationError`` with the reason a user can act on. The
+single checks read only what they are given, so the case page can ask them from the
+rows it has; ``check_allowed`` puts them together for one kind, reading what it needs.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.models import CaseStatus, DisputeType, Outcome
+from mediation.models import Case, CaseStatus, DisputeType, Outcome
 from mediation.models.diagnoses import ReturnVisit
+from mediation.models.referrals import Referral
 from mediation.models.sessions import MediationSession, SessionStatus
 
 from .models import Document, DocumentKind, DocumentStatus
@@ -106,3 +109,51 @@ def check_confirmation(case, agreement: Document | None, *, now=None) -> None:
 def check_kind(kind: str) -> None:
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose a kind of document.")})
+
+
+def current_documents(
+    case: Case, kind: str, *, session=None, return_visit=None
+) -> QuerySet[Document]:
+    """The case's documents of ``kind`` (for that session or return visit) that no
+    correction has superseded."""
+    return Document.objects.filter(
+        case=case, kind=kind, session=session, return_visit=return_visit
+    ).exclude(status=DocumentStatus.SUPERSEDED)
+
+
+def check_allowed(*, case, kind: str, session=None, return_visit=None, correcting=None):
+    """Raise ``ValidationError`` unless ``case`` allows a new ``kind`` document now (or a
+    new version of ``correcting``); the content the kind takes from the case, if any.
+
+    A case has one current document of each kind (one per session for records and per
+    return visit for return-visit records): another is made by correcting it. The case
+    file is the exception: assembling it again replaces the current one.
+    """
+    check_kind(kind)
+    taken = None
+    if kind == DocumentKind.AGREEMENT:
+        check_handling(case)
+    else:
+        check_after_dispatch(case)
+    if kind == DocumentKind.RECORD:
+        check_session(case, session)
+    elif kind == DocumentKind.REVISIT:
+        check_return_visit(case, return_visit)
+    elif kind in (DocumentKind.TERMINATION, DocumentKind.UNDISPUTED):
+        check_mediation_ended_without_agreement(case)
+    elif kind == DocumentKind.REFERRAL:
+        check_referral(Referral.objects.filter(case=case).first())
+    elif kind == DocumentKind.CONFIRMATION:
+        agreement = current_documents(case, DocumentKind.AGREEMENT).first()
+        check_confirmation(case, agreement)
+        taken = {"agreement": agreement.pk, "agreement_number": agreement.number}
+    current = current_documents(case, kind, session=session, return_visit=return_visit)
+    if correcting is not None:
+        current = current.exclude(pk=correcting.pk)
+    current = current.first()
+    if current is not None and kind != DocumentKind.CASEFILE:
+        raise ValidationError(
+            _("%(kind)s %(number)s already exists: correct it to make a new version.")
+            % {"kind": current.get_kind_display(), "number": current.number}
+        )
+    return taken

@@ -18,14 +18,12 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation import access
 from mediation.atomic import atomic
-from mediation.models import AuditAction, Case, CaseParty
-from mediation.models.referrals import Referral
+from mediation.models import AuditAction, Case, CaseParty, Organisation, OrgKind
 from mediation.services import audit_record
 
 from . import content as contents
@@ -50,10 +48,13 @@ def pending_stage(document: Document) -> str:
     return FINAL if signed else SIGNING
 
 
-def _current(case: Case, kind: str, *, session=None, return_visit=None) -> QuerySet[Document]:
-    return Document.objects.filter(
-        case=case, kind=kind, session=session, return_visit=return_visit
-    ).exclude(status=DocumentStatus.SUPERSEDED)
+def issuing_organisation(case: Case) -> Organisation:
+    """Who seals the case's documents: its handling organisation; for a case handled in
+    a grid, the community's committee above it, since a grid has no seal of its own."""
+    organisation = case.handling_org
+    if organisation.kind == OrgKind.GRID and organisation.parent_id is not None:
+        return organisation.parent
+    return organisation
 
 
 def _check_writer(actor, case: Case) -> None:
@@ -89,47 +90,9 @@ def send_render(document_id: int, stage: str) -> None:
 # Making documents.
 
 
-def check_allowed(*, case: Case, kind: str, session=None, return_visit=None, correcting=None):
-    """Raise ``ValidationError`` unless ``case`` allows a new ``kind`` document now (or a
-    new version of ``correcting``); the content the kind takes from the case, if any.
-
-    A case has one current document of each kind (one per session for records and per
-    return visit for return-visit records): another is made by correcting it. The case
-    file is the exception: assembling it again replaces the current one.
-    """
-    rules.check_kind(kind)
-    taken = None
-    if kind == DocumentKind.AGREEMENT:
-        rules.check_handling(case)
-    else:
-        rules.check_after_dispatch(case)
-    if kind == DocumentKind.RECORD:
-        rules.check_session(case, session)
-    elif kind == DocumentKind.REVISIT:
-        rules.check_return_visit(case, return_visit)
-    elif kind in (DocumentKind.TERMINATION, DocumentKind.UNDISPUTED):
-        rules.check_mediation_ended_without_agreement(case)
-    elif kind == DocumentKind.REFERRAL:
-        rules.check_referral(Referral.objects.filter(case=case).first())
-    elif kind == DocumentKind.CONFIRMATION:
-        agreement = _current(case, DocumentKind.AGREEMENT).first()
-        rules.check_confirmation(case, agreement)
-        taken = {"agreement": agreement.pk, "agreement_number": agreement.number}
-    current = _current(case, kind, session=session, return_visit=return_visit)
-    if correcting is not None:
-        current = current.exclude(pk=correcting.pk)
-    current = current.first()
-    if current is not None and kind != DocumentKind.CASEFILE:
-        raise ValidationError(
-            _("%(kind)s %(number)s already exists: correct it to make a new version.")
-            % {"kind": current.get_kind_display(), "number": current.number}
-        )
-    return taken
-
-
 def _prepare(case, kind, *, session, return_visit, content, correcting=None):
     """Check that ``case`` allows the document now; its cleaned content and amount."""
-    taken = check_allowed(
+    taken = rules.check_allowed(
         case=case, kind=kind, session=session, return_visit=return_visit, correcting=correcting
     )
     return contents.clean(kind, content if taken is None else taken)
@@ -153,7 +116,7 @@ def _create(*, case, actor, kind, content, amount, session, return_visit, previo
         token=numbering.new_token(),
         content=content,
         agreed_amount=amount,
-        issuer=case.handling_org,
+        issuer=issuing_organisation(case),
         created_by=actor,
     )
     action = AuditAction.DOCUMENT_CORRECTED if previous else AuditAction.DOCUMENT_DRAFTED
@@ -194,7 +157,7 @@ def document_issue(
     *, case: Case, actor, kind: str, session=None, return_visit=None, content: Mapping | None = None
 ) -> Document:
     """Make a document of any kind but the agreement; it is rendered and sealed at once
-    (see ``check_allowed`` for when)."""
+    (see ``rules.check_allowed`` for when)."""
     if kind == DocumentKind.AGREEMENT:
         raise ValidationError({"kind": _("An agreement is drafted, then signed.")})
     _check_writer(actor, case)
@@ -207,7 +170,9 @@ def document_issue(
         cleaned, amount = _prepare(
             case, kind, session=session, return_visit=return_visit, content=content
         )
-        current = _current(case, kind, session=session, return_visit=return_visit).first()
+        current = rules.current_documents(
+            case, kind, session=session, return_visit=return_visit
+        ).first()
         previous, reason = None, ""
         if current is not None:
             previous, reason = _supersede(current), _("Case file assembled again.")

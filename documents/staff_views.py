@@ -22,7 +22,7 @@ from mediation.forms import add_service_errors
 from mediation.models.diagnoses import ReturnVisit
 from mediation.models.sessions import MediationSession, SessionStatus
 
-from . import forms, selectors, services
+from . import forms, rules, selectors, services
 from .models import Document, DocumentKind, DocumentStatus, SignerRole
 
 
@@ -132,7 +132,7 @@ class DocumentMakeView(_CaseDocumentView):
     def problem(self):
         if self.kind in (DocumentKind.RECORD, DocumentKind.REVISIT):
             return ""
-        return _problem(lambda: services.check_allowed(case=self.case, kind=self.kind))
+        return _problem(lambda: rules.check_allowed(case=self.case, kind=self.kind))
 
     def perform(self, form):
         user, content = self.request.user, form.content()
