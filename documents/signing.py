@@ -29,9 +29,6 @@ from documents.stampfont import StampFontUnavailable, stamp_font
 # The seal's red (印泥) and the room, in points, kept between the seal and its box.
 SEAL_RED = (0.82, 0.08, 0.08)
 _INSET = 1.5
-# Room for the CMS object: an EC P-256 seal with its chain needs about 2.2 KB (hex
-# doubles it); a generous fixed reserve spares pyHanko a trial signature to measure it.
-BYTES_RESERVED = 12 * 1024
 REASON = "出具文书并加盖电子印章"
 LABEL = "电子印章"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
@@ -218,6 +215,16 @@ def seal_signer(organisation) -> signers.SimpleSigner:
     return signer
 
 
+def bytes_reserved(signer: signers.SimpleSigner) -> int:
+    """Room for the CMS object, in hex digits as pyHanko counts it: its certificates plus
+    1.5 KB for the signed attributes and the signature value (an EC P-256 seal with its
+    CA is 1.8 KB, 3.6 K digits). Sized from the chain, it spares pyHanko a trial
+    signature; kept tight, because every verification reads the whole placeholder."""
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    needed = 2 * (1536 + sum(len(certificate.dump()) for certificate in certificates))
+    return -(-needed // 1024) * 1024
+
+
 def default_box() -> tuple[int, int, int, int]:
     """The box the renderer leaves for the seal (``rendering.SEAL_BOX_MM``), in points."""
     x, y, w, h = (v * _MM for v in SEAL_BOX_MM)
@@ -261,7 +268,7 @@ def seal_pdf(
     try:
         out = pdf_signer.sign_pdf(
             writer,
-            bytes_reserved=BYTES_RESERVED,
+            bytes_reserved=bytes_reserved(signer),
             appearance_text_params={"organisation": font.fit(organisation.name)},
         )
     except PdfError as error:

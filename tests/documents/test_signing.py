@@ -164,3 +164,14 @@ def test_a_seal_configured_in_settings_is_used_instead_of_the_certificate_dir(
     verdict = verify_pdf(seal_pdf(two_page_pdf(), organisation=district.street))
 
     assert verdict.trusted and verdict.intact
+
+
+def test_an_rsa_seal_fits_the_room_reserved_for_it(district, certs):
+    """Seals come from any PKCS#12 file: an RSA key's larger certificate still fits."""
+    from documents.certificates import issue_dev_certificates
+
+    issue_dev_certificates(organisations=[district.street], directory=certs, algorithm="rsa")
+
+    verdict = verify_pdf(seal_pdf(two_page_pdf(), organisation=district.street))
+
+    assert verdict.intact and verdict.trusted and verdict.unchanged
