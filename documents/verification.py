@@ -185,10 +185,11 @@ def _check_register(verdict: Verdict) -> None:
         verdict.problems.append(_("The document has not been issued yet."))
     elif document.status == DocumentStatus.SUPERSEDED:
         verdict.current = current = current_version(document)
-        verdict.problems.append(
-            _("This document was superseded by version %(version)s (%(number)s).")
-            % {"version": current.version, "number": current.number}
-        )
+        if current.status == DocumentStatus.ISSUED:
+            problem = _("This document was superseded by version %(version)s (%(number)s).")
+        else:  # the new version's number is not public until it is issued
+            problem = _("This document was superseded by version %(version)s.")
+        verdict.problems.append(problem % {"version": current.version, "number": current.number})
 
 
 def verify_pdf(data: bytes) -> Verdict:

@@ -85,6 +85,18 @@ def test_a_superseded_document_links_to_the_current_version(client, district, se
     assert _page(new) in page
 
 
+def test_a_newer_version_not_yet_issued_is_mentioned_without_its_number(client, district, sealed):
+    case = a_case(district)
+    old = register(case, sealed, status=DocumentStatus.SUPERSEDED)
+    new = register(case, b"", status=DocumentStatus.QUEUED, version=2, supersedes=old)
+
+    page = client.get(_page(old)).content.decode()
+
+    assert "replaced by version 2" in page
+    assert new.number not in page
+    assert _page(new) not in page
+
+
 def test_uploading_the_genuine_pdf_says_genuine_and_that_it_is_this_document(
     client, issued, sealed
 ):
