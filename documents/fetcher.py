@@ -88,14 +88,19 @@ class LockedURLFetcher(URLFetcher):
         )
         self._resources = check_resources(resources)
         self._assets = _asset_names()
-        # Every URL asked for, served or refused: the tests read it.
-        self.requested: list[str] = []
+        # Every URL refused. Some of WeasyPrint's paths (an <image> inside SVG) swallow
+        # the error; the renderer checks this list after the render and fails then.
+        self.refused: list[str] = []
+
+    def _refuse(self, url) -> ResourceRefused:
+        shown = str(url)[:200]
+        self.refused.append(shown)
+        return ResourceRefused(f"Refused: {shown!r}")
 
     def fetch(self, url, headers=None):
-        self.requested.append(url)
         scheme, sep, name = url.partition(":")
         if not sep:
-            raise ResourceRefused(f"Refused: {url[:200]!r}")
+            raise self._refuse(url)
         scheme = scheme.lower()
         if scheme == ASSET_SCHEME and name in self._assets:
             mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -104,9 +109,13 @@ class LockedURLFetcher(URLFetcher):
         if scheme == RESOURCE_SCHEME and name in self._resources:
             body = self._resources[name]
             return URLFetcherResponse(url, body, {"Content-Type": image_type(body)})
-        raise ResourceRefused(f"Refused: {url[:200]!r}")
+        raise self._refuse(url)
 
     def open(self, url, data=None, timeout=None):
         # urllib's way in (and a redirect's) goes nowhere either.
-        full_url = getattr(url, "full_url", url)
-        raise ResourceRefused(f"Refused: {str(full_url)[:200]!r}")
+        raise self._refuse(getattr(url, "full_url", url))
+
+    def check(self) -> None:
+        """Raise ``ResourceRefused`` if anything was refused during the render."""
+        if self.refused:
+            raise ResourceRefused(f"Refused: {self.refused[0]!r}")

@@ -192,8 +192,10 @@ def warm_up():
     return _warm
 
 
-def weasyprint_pdf(html: str, resources: dict[str, bytes]) -> RenderedPdf:
-    """Lay out and write ``html`` in this process (the child calls it)."""
+def layout_html(html: str, resources: dict[str, bytes] | None = None):
+    """``html`` laid out in this process, as a WeasyPrint document (pages of boxes).
+
+    Raises ``ResourceRefused`` if it asked for anything the fetcher refused."""
     from weasyprint import HTML
 
     from .fetcher import LockedURLFetcher
@@ -203,7 +205,17 @@ def weasyprint_pdf(html: str, resources: dict[str, bytes]) -> RenderedPdf:
     document = HTML(string=html, url_fetcher=fetcher).render(
         font_config=font_config, stylesheets=[stylesheet]
     )
-    return RenderedPdf(data=document.write_pdf(), pages=len(document.pages))
+    fetcher.check()
+    return document
+
+
+def weasyprint_pdf(html: str, resources: dict[str, bytes]) -> RenderedPdf:
+    """Lay out and write ``html`` in this process (the child calls it)."""
+    document = layout_html(html, resources)
+    data = document.write_pdf()
+    # Drawing fetches too (an SVG's images): refused there, the render still fails.
+    document.url_fetcher.check()
+    return RenderedPdf(data=data, pages=len(document.pages))
 
 
 def check_render_resources(resources: dict[str, bytes] | None) -> dict[str, bytes]:
@@ -226,6 +238,16 @@ def render_html_pdf(html: str, *, resources: dict[str, bytes] | None = None) -> 
     return run_limited(weasyprint_pdf, html, checked)
 
 
+def document_html(document, *, stage: str = "final") -> tuple[str, dict[str, bytes]]:
+    """The HTML of a document (any kind but the case file) and the resources it names."""
+    from .contexts import build_context
+
+    if stage not in STAGES:
+        raise ValueError(f"Unknown stage {stage!r}")
+    context, resources = build_context(document, stage=stage)
+    return render_to_string(f"documents/{document.kind}.html", context), resources
+
+
 def render_document_pdf(document, *, stage: str = "final") -> RenderedPdf:
     """The PDF of a ``documents.models.Document``; an agreement at its ``stage``:
     ``"signing"`` (empty signature lines) or ``"final"`` (the signatures filled in)."""
@@ -238,10 +260,7 @@ def render_document_pdf(document, *, stage: str = "final") -> RenderedPdf:
         from .casefile import assemble_case_file
 
         return assemble_case_file(document)
-    from .contexts import build_context
-
-    context, resources = build_context(document, stage=stage)
-    html = render_to_string(f"documents/{document.kind}.html", context)
+    html, resources = document_html(document, stage=stage)
     return render_html_pdf(html, resources=resources)
 
 
@@ -258,6 +277,10 @@ def _vm_size_bytes() -> int:
     return 0
 
 
+# The child's exit status when it ran out of memory before it could report anything.
+_EXIT_MEMORY = 3
+
+
 def _child(func: Callable, args: tuple, memory_mb: int, out_fd: int) -> None:
     from weasyprint.urls import FatalURLFetchingError
 
@@ -267,9 +290,13 @@ def _child(func: Callable, args: tuple, memory_mb: int, out_fd: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A short life: nothing to collect that the exit does not free.
     gc.disable()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        # Only the soft limit: once the render has failed, the report gets room again.
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         outcome = (_CHILD_OK, func(*args))
     except MemoryError:
         outcome = (_CHILD_MEMORY, "")
@@ -279,9 +306,10 @@ def _child(func: Callable, args: tuple, memory_mb: int, out_fd: int) -> None:
     except BaseException as error:
         outcome = (_CHILD_ERROR, f"{type(error).__name__}: {error}"[:1000])
     try:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        payload = pickle.dumps((_CHILD_MEMORY, ""))
+        os._exit(_EXIT_MEMORY)
     view = memoryview(payload)
     while view:
         written = os.write(out_fd, view)
@@ -347,8 +375,9 @@ def run_limited(func: Callable, *args):
         )
     _pid, wait_status = os.waitpid(pid, 0)
     if not payload:
-        # Killed without a word: an allocation failed in C code under the limit.
-        if os.WIFSIGNALED(wait_status):
+        # Gone without a word: out of memory in Python, or an allocation failed in C code
+        # under the limit (which aborts).
+        if os.WIFSIGNALED(wait_status) or os.waitstatus_to_exitcode(wait_status) == _EXIT_MEMORY:
             raise RenderTooLarge(_too_large_message(memory_mb))
         raise RenderError(_("The renderer stopped unexpectedly."))
     kind, value = pickle.loads(payload)
