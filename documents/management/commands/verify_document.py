@@ -1,4 +1,5 @@
 import sys
+import unicodedata
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -6,6 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.verification import verify_pdf
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Command(BaseCommand):
@@ -45,9 +51,9 @@ class Command(BaseCommand):
         if verdict.document is not None:
             lines.append((_("Document number"), verdict.document.number))
             lines.append((_("Status"), verdict.document.get_status_display()))
-        width = max(len(label) for label, _value in lines)
+        width = max(_width(label) for label, _value in lines)
         for label, value in lines:
-            self.stdout.write(f"{label.ljust(width)}  {value}")
+            self.stdout.write(f"{label}{' ' * (width - _width(label))}  {value}")
         for problem in verdict.problems:
             self.stdout.write(f"- {problem}")
         if not verdict.ok:
