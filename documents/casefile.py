@@ -75,7 +75,7 @@ def collect_items(document: Document) -> tuple[list[Item], dict[str, bytes]]:
             Item(
                 title=labels.TITLES[doc.kind],
                 number=doc.number,
-                date=labels.date_text(doc.issued_at or doc.created_at),
+                date=labels.compact_date(doc.issued_at or doc.created_at),
                 pdf=_read(doc.pdf),
             )
         )
@@ -83,7 +83,7 @@ def collect_items(document: Document) -> tuple[list[Item], dict[str, bytes]]:
     uploads = referral.documents.order_by("uploaded_at", "id") if referral is not None else []
     for upload in uploads:
         data = _read(upload.file)
-        item = Item(title=upload.name, date=labels.date_text(upload.uploaded_at))
+        item = Item(title=upload.name, date=labels.compact_date(upload.uploaded_at))
         mime = image_type(data)
         if data.startswith(b"%PDF-"):
             item.pdf = data
@@ -174,9 +174,13 @@ def _image_pages(items: list[Item], resources: dict[str, bytes]):
     return PdfReader(io.BytesIO(rendered.data))
 
 
+# Rows of the catalogue on one page, for a first guess of its length.
+CATALOGUE_ROWS_PER_PAGE = 25
+
+
 def _front(context: dict, items: list[Item]):
     """The cover and catalogue, laid out until the page numbers they print hold."""
-    front_pages = 2
+    front_pages = 1 + max(1, -(-(len(items) + 1) // CATALOGUE_ROWS_PER_PAGE))
     for _attempt in range(4):
         page = front_pages + 1
         for item in items:

@@ -75,6 +75,15 @@ def date_text(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def compact_date(value) -> str:
+    """20260501, as archive catalogues write dates; "" for nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value:%Y%m%d}"
+
+
 def datetime_text(value) -> str:
     """2026年5月1日 09:30 (local time), or "" for nothing."""
     if value is None:
