@@ -247,14 +247,14 @@ def seal_pdf(
 
     ``box`` is (left, bottom, right, top) in points on page ``on_page`` (the last page by
     default); without it the seal goes where the renderer left room for it. Raises SealUnavailable
-    when the organisation has no usable certificate or no font can draw the stamp.
+    when the organisation has no usable certificate or no font can draw the stamp, and
+    ValueError when ``data`` is not a PDF that can be sealed.
     """
     signer = seal_signer(organisation)
     try:
         font = stamp_font(organisation.name)
     except StampFontUnavailable as error:
         raise SealUnavailable(str(error)) from error
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -271,7 +271,7 @@ def seal_pdf(
     )
     try:
         out = pdf_signer.sign_pdf(
-            writer,
+            IncrementalPdfFileWriter(io.BytesIO(data), strict=False),
             bytes_reserved=bytes_reserved(signer),
             appearance_text_params={"organisation": font.fit(organisation.name)},
         )

@@ -175,3 +175,10 @@ def test_an_rsa_seal_fits_the_room_reserved_for_it(district, certs):
     verdict = verify_pdf(seal_pdf(two_page_pdf(), organisation=district.street))
 
     assert verdict.intact and verdict.trusted and verdict.unchanged
+
+
+def test_sealing_something_that_is_not_a_pdf_is_a_value_error(district, certs):
+    issue(certs, district.district)
+
+    with pytest.raises(ValueError, match="could not be sealed"):
+        seal_pdf(b"%PDF-1.7\nnot really", organisation=district.district)
