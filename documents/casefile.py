@@ -18,6 +18,7 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mediation.models import CaseParty
 
@@ -168,7 +169,7 @@ def _image_pages(items: list[Item], resources: dict[str, bytes]):
     html = render_to_string("documents/casefile_images.html", {"images": images})
     rendered = rendering.weasyprint_pdf(html, resources)
     if rendered.pages != len(images):
-        raise rendering.RenderError("An image did not fit on one page of the case file.")
+        raise rendering.RenderError(_("An image did not fit on one page of the case file."))
     for item in images:
         item.pages = 1
     return PdfReader(io.BytesIO(rendered.data))
@@ -194,7 +195,7 @@ def _front(context: dict, items: list[Item]):
         if rendered.pages == front_pages:
             return rendered
         front_pages = rendered.pages
-    raise rendering.RenderError("The catalogue of the case file did not settle.")
+    raise rendering.RenderError(_("The catalogue of the case file could not be laid out."))
 
 
 def _stamp(writer) -> None:

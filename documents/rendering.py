@@ -7,7 +7,14 @@ the database. A render that runs past ``DOCUMENTS["RENDER_TIMEOUT_SECONDS"]`` is
 child's starting size runs out of address space (``RenderTooLarge``).
 
 Every render fetches through ``documents.fetcher.LockedURLFetcher``: the project's
-assets by name and the resources passed to this render, nothing else.
+assets by name and the resources passed to this render, nothing else; anything it
+refuses fails the render (``RenderRefused``). Every render is set with the house
+stylesheet (documents/assets/documents.css), parsed once per process.
+
+The child is forked from a parent that has loaded the fonts and the stylesheet once
+(``warm_up``), with the collector frozen, so that it starts in a few milliseconds; a
+2-page agreement then costs about what WeasyPrint itself needs (mostly subsetting the two
+CJK faces).
 """
 
 import ctypes
@@ -346,11 +353,13 @@ def run_limited(func: Callable, *args):
     gc.freeze()
     try:
         pid = os.fork()
-    except BaseException:
+    except OSError as error:
         gc.unfreeze()
         os.close(read_fd)
         os.close(write_fd)
-        raise
+        raise RenderError(
+            _("The renderer could not start: %(error)s") % {"error": error}
+        ) from error
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         status = 0
         try:
@@ -364,11 +373,16 @@ def run_limited(func: Callable, *args):
     os.close(write_fd)
     try:
         payload = _read_until_eof(read_fd, time.monotonic() + timeout)
+    except BaseException:
+        # Interrupted while waiting: the child does not outlive the wait.
+        payload = None
+        raise
     finally:
         os.close(read_fd)
+        if payload is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     if payload is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
         raise RenderTimeout(
             _("The document took longer than %(seconds)s seconds to render and was stopped.")
             % {"seconds": f"{timeout:g}"}
