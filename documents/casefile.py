@@ -4,9 +4,10 @@ A cover (case number, parties, type, dates, result), a catalogue with the page w
 each item starts, then every current issued document of the case in the order it was
 made (its stored, sealed file), then every upload of the court referral in the order it
 came: a PDF as it is, a PNG, JPEG or GIF image on an A4 page of its own, anything else
-named in the catalogue as not included. The pages are numbered over the whole file at
-the top right (where archives number their pages); each document keeps its own numbers
-at the bottom.
+named in the catalogue as not included; last, the back page (卷内备考表) with the
+closing block, whose seal box is at ``rendering.SEAL_BOX_MM`` like every document's.
+The pages are numbered over the whole file at the top right (where archives number
+their pages); each document keeps its own numbers at the bottom.
 
 The parent reads the database and the files; a child under the render limits
 (``rendering.run_limited``) parses the PDFs, lays out the cover, the catalogue and the
@@ -160,42 +161,47 @@ def _read_pdf(item: Item):
     return reader
 
 
-def _image_pages(items: list[Item], resources: dict[str, bytes]):
-    from pypdf import PdfReader
-
-    images = [item for item in items if item.image is not None]
-    if not images:
-        return None
-    html = render_to_string("documents/casefile_images.html", {"images": images})
-    rendered = rendering.weasyprint_pdf(html, resources)
-    if rendered.pages != len(images):
-        raise rendering.RenderError(_("An image did not fit on one page of the case file."))
-    for item in images:
-        item.pages = 1
-    return PdfReader(io.BytesIO(rendered.data))
-
-
 # Rows of the catalogue on one page, for a first guess of its length.
 CATALOGUE_ROWS_PER_PAGE = 25
 
 
 def _front(context: dict, items: list[Item]):
-    """The cover and catalogue, laid out until the page numbers they print hold."""
-    front_pages = 1 + max(1, -(-(len(items) + 1) // CATALOGUE_ROWS_PER_PAGE))
+    """The cover and catalogue, laid out until the page numbers they print hold.
+
+    The material starts after them; the back page (卷内备考表) ends the file."""
+    for item in items:
+        if item.image is not None:
+            item.pages = 1
+    front_pages = 1 + max(1, -(-(len(items) + 2) // CATALOGUE_ROWS_PER_PAGE))
     for _attempt in range(4):
         page = front_pages + 1
         for item in items:
             if item.included:
                 item.start, page = page, page + item.pages
-        html = render_to_string(
-            "documents/casefile.html",
-            {**context, "items": items, "total_pages": page - 1, "front_pages": front_pages},
-        )
+        context.update(items=items, front_pages=front_pages, back_page=page, total_pages=page)
+        html = render_to_string("documents/casefile.html", context)
         rendered = rendering.weasyprint_pdf(html, {})
         if rendered.pages == front_pages:
             return rendered
         front_pages = rendered.pages
     raise rendering.RenderError(_("The catalogue of the case file could not be laid out."))
+
+
+def _tail(context: dict, items: list[Item], resources: dict[str, bytes]):
+    """The uploaded images, one A4 page each, then the back page with the seal's box."""
+    from pypdf import PdfReader
+
+    images = [item for item in items if item.image is not None]
+    context.update(
+        images=images,
+        included_count=sum(1 for item in items if item.included),
+        excluded=[item for item in items if not item.included],
+    )
+    html = render_to_string("documents/casefile_tail.html", context)
+    rendered = rendering.weasyprint_pdf(html, resources)
+    if rendered.pages != len(images) + 1:
+        raise rendering.RenderError(_("An image did not fit on one page of the case file."))
+    return PdfReader(io.BytesIO(rendered.data))
 
 
 def _stamp(writer) -> None:
@@ -232,8 +238,8 @@ def _assemble(context: dict, items: list[Item], resources: dict[str, bytes]):
     from pypdf import PdfWriter
 
     readers = {id(item): _read_pdf(item) for item in items if item.pdf is not None}
-    images = _image_pages(items, resources)
     front = _front(context, items)
+    tail = _tail(context, items, resources)
     writer = PdfWriter()
     writer.append(io.BytesIO(front.data))
     image_index = 0
@@ -242,8 +248,9 @@ def _assemble(context: dict, items: list[Item], resources: dict[str, bytes]):
             for page in readers[id(item)].pages:
                 writer.add_page(page)
         elif item.image is not None:
-            writer.add_page(images.pages[image_index])
+            writer.add_page(tail.pages[image_index])
             image_index += 1
+    writer.add_page(tail.pages[-1])
     _stamp(writer)
     writer.add_metadata({"/Title": f"{context['title']} {context['case_number']}"})
     out = io.BytesIO()

@@ -36,12 +36,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 # Where the organisation's seal goes, in millimetres from the bottom-left corner of the
-# last page (of the cover, page 1, for a case file): x, y, width, height. Every document
-# ends with a closing block of fixed size anchored to the bottom of its last page
+# last page: x, y, width, height. Every document (the case file too: its back page) ends
+# with a closing block of fixed size anchored to the bottom of its last page
 # (``_closing.html``), so the area is the same whatever the length of the text.
 SEAL_BOX_MM = (116.5, 53.0, 45.0, 45.0)
-# Index of the page the seal goes on for a case file (its cover).
-CASEFILE_SEAL_PAGE = 0
 
 STAGES = ("signing", "final")
 

@@ -66,7 +66,8 @@ def test_the_case_file_holds_cover_catalogue_documents_and_uploads_in_order(case
     r_start = a_start + agreement.pages
     pdf_start = r_start + record.pages
     image_page = pdf_start + 3
-    assert rendered.pages == len(reader.pages) == image_page
+    back_page = image_page + 1
+    assert rendered.pages == len(reader.pages) == back_page
     cover, catalogue = flat_page_text(reader.pages[0]), flat_page_text(reader.pages[1])
     assert "卷宗" in cover and case.number in cover and "张三" in cover and "李四" in cover
     assert f"共{rendered.pages}页" in cover
@@ -87,6 +88,10 @@ def test_the_case_file_holds_cover_catalogue_documents_and_uploads_in_order(case
     assert "调解笔录" in flat_page_text(reader.pages[r_start - 1])
     assert len(reader.pages[image_page - 1].images) == 1
     assert "现场照片.png" in flat_page_text(reader.pages[image_page - 1])
+    assert f"卷内备考表{back_page}" in catalogue
+    back = flat_page_text(reader.pages[back_page - 1])
+    assert "卷内备考表" in back and "本卷收入文件4件" in back
+    assert "录音.mp3（格式不支持，未收入）" in back and document.number in back
 
 
 def test_every_page_of_the_case_file_is_numbered_over_the_whole_file(case):
@@ -110,17 +115,17 @@ def test_a_rotated_upload_is_numbered_upright(case):
 
     rendered = casefile.assemble_case_file(rf.make_document(case, DocumentKind.CASEFILE))
 
-    last = PdfReader(io.BytesIO(rendered.data)).pages[-1]
-    assert last.rotation == 0
-    assert b"(3) Tj" in last.get_contents().get_data()
+    upload = PdfReader(io.BytesIO(rendered.data)).pages[2]
+    assert upload.rotation == 0
+    assert b"(3) Tj" in upload.get_contents().get_data()
 
 
-def test_a_case_without_documents_or_referral_still_has_a_cover_and_catalogue(district):
+def test_a_case_without_documents_or_referral_still_has_its_cover_catalogue_and_back(district):
     case = rf.make_case(district)
 
     rendered = rendering.render_document_pdf(rf.make_document(case, DocumentKind.CASEFILE))
 
-    assert rendered.pages == 2
+    assert rendered.pages == 3
 
 
 def test_only_a_case_file_document_is_assembled(case):

@@ -97,13 +97,16 @@ def test_the_seal_box_holds_on_the_other_kinds(case, kind):
     assert_seal_box_clear_on_page(layout, len(layout.pages) - 1)
 
 
-def test_the_case_file_has_its_seal_box_on_the_cover(case):
+def test_the_case_file_has_its_seal_box_on_its_back_page(case):
     document = rf.make_document(case, DocumentKind.CASEFILE)
     context = casefile.cover_context(document)
+    excluded = [casefile.Item(title=f"录音{i}.mp3", note=casefile.NOT_SUPPORTED) for i in range(8)]
     html = render_to_string(
-        "documents/casefile.html", {**context, "items": [], "total_pages": 2, "front_pages": 2}
+        "documents/casefile_tail.html",
+        {**context, "images": [], "included_count": 3, "excluded": excluded, "total_pages": 9},
     )
 
     layout = rendering.layout_html(html)
 
-    assert_seal_box_clear_on_page(layout, rendering.CASEFILE_SEAL_PAGE)
+    assert len(layout.pages) == 1
+    assert_seal_box_clear_on_page(layout, 0)
