@@ -7,11 +7,17 @@ savepoint of the test, so that a step one role takes is not there for the next.
 """
 
 import dataclasses
+import datetime
+import hashlib
+import secrets
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from documents.models import Document, DocumentKind, DocumentStatus, PortalLink
 from mediation.models import AuditEvent, Case, MediatorProfile, Notification, Role
 from mediation.models.handoffs import PetitionReferral, PoliceReferral
 from mediation.models.referrals import Referral
@@ -84,7 +90,46 @@ def build_world():
     world.community_case = report_case(
         handling_org=d.community, actor=d.street_staff, title="社区案件"
     )
+    for name in CASE_NAMES:
+        _documents_of(getattr(world, name))
     return world
+
+
+# Every case of the matrix, by its attribute on the world.
+CASE_NAMES = (
+    "led_case", "street_case", "court_case", "summoned_case", "other_street_case",
+    "grid_case", "police_case", "community_case", "mediated_case", "petition_case",
+    "committee_case", "foreign_case",
+)  # fmt: skip
+
+
+def _documents_of(case) -> None:
+    """An issued termination record (a document sent back to a referring body) and a
+    portal link of the case's first party: the records the documents' and the portal's
+    URLs name. The PDF is a stand-in file: these tests ask who may fetch it, not what
+    it holds."""
+    number = f"MATRIX-{case.pk}"
+    document = Document(
+        case=case,
+        kind=DocumentKind.TERMINATION,
+        number=number,
+        token=secrets.token_urlsafe(16),
+        issuer=case.handling_org,
+        status=DocumentStatus.ISSUED,
+        content={"reasons": "…", "other_routes": "…"},
+        issued_at=timezone.now(),
+    )
+    document.pdf.save(f"{number}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save()
+    party = case.parties.order_by("pk").first()
+    if party is not None:
+        PortalLink.objects.create(
+            party=party,
+            token_sha256=hashlib.sha256(number.encode()).hexdigest(),
+            channel="sms",
+            sent_to="138****0000",
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
 
 
 def fingerprint() -> tuple:
@@ -99,6 +144,8 @@ def fingerprint() -> tuple:
         PoliceReferral.objects.count(),
         PetitionReferral.objects.count(),
         MediatorProfile.objects.count(),
+        tuple(Document.objects.order_by("pk").values_list("pk", "status")),
+        tuple(PortalLink.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 
