@@ -141,6 +141,13 @@ def portal_link_revoke(*, link: PortalLink, actor) -> PortalLink:
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
             link.save(update_fields=["revoked_at"])
+            audit_record(
+                action=AuditAction.PORTAL_LINK_REVOKED,
+                actor=actor,
+                case=link.party.case,
+                party=link.party.person.name,
+                sent_to=link.sent_to,
+            )
     return link
 
 

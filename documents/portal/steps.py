@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from mediation import services_referral
-from mediation.models import AuditEvent, CaseParty, CaseStatus, MediatorProfile, MediatorStatus
+from mediation.models import (
+    AuditAction,
+    AuditEvent,
+    CaseParty,
+    CaseStatus,
+    MediatorProfile,
+    MediatorStatus,
+)
 from mediation.models.referrals import ConsentAnswer, PartyConsent, Referral, ReferralStatus
 from mediation.services import audit_record
 from mediation.services_case import RatingInput, case_rate_parties
@@ -30,8 +37,8 @@ from workflows.court import CourtReferralFlow
 from workflows.driving import OPEN, node_perform
 from workflows.flows import CaseLoopFlow
 
-# The audit action of a party's preferred mediator (not yet one of AuditAction's choices).
-PREFERENCE = "portal.mediator_chosen"
+# The audit action of a party's preferred mediator.
+PREFERENCE = AuditAction.PORTAL_MEDIATOR_CHOSEN
 _CONSENT_NODES = {
     ReferralStatus.CONSENT: CourtReferralFlow.consent,
     ReferralStatus.CONTACTING: CourtReferralFlow.contact,

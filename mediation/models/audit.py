@@ -88,6 +88,8 @@ class AuditAction(models.TextChoices):
     DOCUMENT_CORRECTED = "document.corrected", _("Document corrected by a new version")
     PORTAL_LINK_SENT = "portal.link_sent", _("Portal link sent to a party")
     PORTAL_OPENED = "portal.opened", _("Party opened the portal")
+    PORTAL_LINK_REVOKED = "portal.link_revoked", _("Portal link withdrawn")
+    PORTAL_MEDIATOR_CHOSEN = "portal.mediator_chosen", _("Party chose a mediator on the portal")
 
 
 class AuditEvent(models.Model):
