@@ -80,6 +80,7 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/documents.py
 	$(PY) bench/access.py
 
 clean:
