@@ -6,6 +6,7 @@ from viewflow.urls import Application, Site
 
 from . import extensions, selectors
 from .views.cases import CaseDetailView, CaseListView
+from .views.exports import CaseExportView
 from .views.home_visits import HomeVisitCreateView
 from .views.intake import CaseIntakeView
 from .views.notifications import NotificationListView, NotificationReadView
@@ -36,6 +37,7 @@ class CaseApplication(Application):
     menu_template_name = "mediation/app_menu.html"
 
     list_path = path("", CaseListView.as_view(), name="list")
+    export_path = path("export.csv", CaseExportView.as_view(), name="export")
     intake_path = path("new/", CaseIntakeView.as_view(), name="intake")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
     home_visit_path = path("<int:pk>/home-visit/", HomeVisitCreateView.as_view(), name="home_visit")

@@ -181,6 +181,7 @@ TABLE = {
     "index": "public",  # the site's redirect to the first application
     "cases:index": "signed_in",
     "cases:list": "signed_in",
+    "cases:export": "signed_in",
     "cases:intake": "signed_in",
     "cases:detail": "case_page",
     "cases:home_visit": "case_action",
