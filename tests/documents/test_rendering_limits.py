@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils.translation import override
 
 from documents import rendering
 
@@ -61,7 +62,7 @@ def test_a_stuck_render_is_killed_at_the_time_limit(limits):
     limits(seconds=0.5, mb=256)
     started = time.monotonic()
 
-    with pytest.raises(rendering.RenderTimeout) as raised:
+    with override("en"), pytest.raises(rendering.RenderTimeout) as raised:
         rendering.run_limited(time.sleep, 60)
 
     assert time.monotonic() - started < 3
