@@ -10,7 +10,7 @@ would cost two round trips and undo nothing the rollback does not.
 import contextlib
 import contextvars
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _whole = contextvars.ContextVar("whole_step", default=False)
 
@@ -21,10 +21,37 @@ def atomic():
 
 
 @contextlib.contextmanager
-def whole_step():
-    """Inside: any error rolls back the whole transaction, never only a service's part."""
+def whole_step(*, own_savepoint: bool = True):
+    """Inside: any error rolls back the whole transaction, never only a service's part.
+
+    No savepoint is made inside the step's own transaction, the flow engine's included:
+    a nested ``transaction.atomic()`` that fails marks the whole transaction for
+    rollback, which is what a step driven from code wants, two round trips cheaper
+    each. The step's own transaction is the first ``atomic`` opened inside; when the
+    step runs within a transaction already (a test's), it gets a savepoint of its own,
+    so that a refused step undoes itself and nothing around it, unless
+    ``own_savepoint`` is false: a step that is part of its caller's work, whose failure
+    fails the caller whole.
+    """
     token = _whole.set(True)
+    connection = connections[DEFAULT_DB_ALIAS]
+    previous = connection.__dict__.get("_savepoint_allowed")
+    depth = len(connection.savepoint_ids)
+    nested = connection.in_atomic_block and own_savepoint
+
+    def savepoint_allowed():
+        return (
+            nested
+            and len(connection.savepoint_ids) == depth
+            and type(connection)._savepoint_allowed(connection)
+        )
+
+    connection._savepoint_allowed = savepoint_allowed
     try:
         yield
     finally:
+        if previous is None:
+            del connection._savepoint_allowed
+        else:
+            connection._savepoint_allowed = previous
         _whole.reset(token)

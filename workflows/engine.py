@@ -9,20 +9,27 @@ that load the same row twice, or write a fresh row twice, are folded together:
   UPDATE straight after its INSERT;
 * a finished task's deadline timer is cancelled with the process the finished task's
   activation already holds, not one read again for the timer;
+* a process's start does not lock the row its own transaction has just inserted
+  (``CaseStartHandle``, ``ProcessLock``);
 * a gateway's conditions, which only read, run without a savepoint of their own when
   a failure propagates anyway (a page's request); when it is recorded on the task
   instead (a timer's dispatcher), viewflow's savepoint is kept.
 """
 
+import contextvars
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils.timezone import now
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.flow.nodes import If, Switch, TimerBoundary
+from viewflow.workflow.flow.nodes import If, StartHandle, Switch, TimerBoundary
+from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
+from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
@@ -156,3 +163,45 @@ def on_timeout(node, delay, then, interrupting=True, title=None):
         boundary.Annotation(title=title)
     node._boundary_specs.append(("timeout", boundary))
     return node
+
+
+# A process's start: its row is not locked while the same transaction that has just
+# inserted it runs the first steps, since no other transaction can see the row yet.
+
+_starting = contextvars.ContextVar("starting_process", default=None)
+
+
+class StartHandleOnceActivation(StartHandleActivation):
+    @Activation.status.super()
+    def execute(self):
+        token = _starting.set(self.process)
+        try:
+            super().execute()
+        finally:
+            _starting.reset(token)
+
+
+class CaseStartHandle(StartHandle):
+    """``flow.StartHandle`` whose new process is not locked by the transaction that
+    inserts it (``ProcessLock``)."""
+
+    activation_class = StartHandleOnceActivation
+
+
+class ProcessLock(SelectForUpdateLock):
+    """``lock.select_for_update_lock`` (``SELECT … FOR UPDATE NOWAIT`` on the process's
+    row, retried), except for a process whose start is inserting its row in this very
+    transaction: invisible to every other transaction, it has nobody to wait for."""
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        starting = _starting.get()
+        if starting is not None and starting.pk == process_pk:
+            with transaction.atomic():
+                yield
+            return
+        with super().__call__(flow_class, process_pk):
+            yield
+
+
+process_lock = ProcessLock()

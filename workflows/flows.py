@@ -12,15 +12,23 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.utils import is_owner
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.flow.utils import wrap_task_view, wrap_view
 from viewflow.workflow.status import STATUS
 
 from mediation import deadlines, selectors, services
+from mediation.atomic import whole_step
 from mediation.models import Case, CaseStatus, Membership
 
 from . import views
-from .engine import CaseIf, CaseSwitch, CaseViewActivation, on_timeout
+from .engine import (
+    CaseIf,
+    CaseStartHandle,
+    CaseSwitch,
+    CaseViewActivation,
+    on_timeout,
+    process_lock,
+)
 from .models import CaseProcess, case_of
 
 
@@ -124,9 +132,9 @@ class CaseLoopFlow(flow.Flow):
     process_summary_template = "{{ process.case.number }} {{ process.case.title }}"
     process_title = _("Case closed loop")
     process_description = _("Accept, dispatch, handle, verify and rate a reported case.")
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.review)
+    start = CaseStartHandle(this.start_process).Next(this.review)
 
     review = (
         LoopTask(views.ReviewView.as_view())
@@ -262,5 +270,8 @@ def resume_case_loop(case: Case) -> None:
 
 
 def start_case_loop(sender, case: Case, actor=None, **kwargs) -> None:
-    """Receiver of mediation's ``case_reported``: every reported case enters the loop."""
-    CaseLoopFlow.start.run(case=case)
+    """Receiver of mediation's ``case_reported``: every reported case enters the loop.
+
+    Inside the report's transaction: a failure here fails the report, whole."""
+    with whole_step(own_savepoint=False):
+        CaseLoopFlow.start.run(case=case)

@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from mediation import extensions, selectors, services_followup
+from mediation.atomic import whole_step
 from mediation.models import Case, Membership, ReturnVisit, ReturnVisitResult
 
+from .engine import CaseStartHandle, process_lock
 from .models import FollowUpProcess
 from .open_tasks import open_task_entry, open_tasks_of
 from .record_tasks import RecordTask, narrowed_viewset_class
@@ -86,9 +88,9 @@ class FollowUpFlow(flow.Flow):
     process_class = FollowUpProcess
     process_title = _("Follow-up")
     process_description = _("Visit a closed case again; a recurred dispute opens a new case.")
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.wait)
+    start = CaseStartHandle(this.start_process).Next(this.wait)
     wait = (
         flow.Timer(this.visit_day_starts)
         .Annotation(title=_("Wait for the visit day"))
@@ -108,7 +110,10 @@ class FollowUpFlow(flow.Flow):
         return activation.process
 
     def visit_day_starts(self, activation):
-        due_on = visit_of(activation.process).due_on
+        process = activation.process
+        # Just started, the process holds its visit: no query to read it again.
+        visit = process.visit if isinstance(process, FollowUpProcess) else visit_of(process)
+        due_on = visit.due_on
         return timezone.make_aware(datetime.datetime.combine(due_on, datetime.time()))
 
     def has_view_permission(self, user, obj=None):
@@ -121,7 +126,7 @@ class FollowUpFlow(flow.Flow):
 
 def start_follow_up(sender, case: Case, actor=None, **kwargs) -> None:
     """Receiver of mediation's ``case_closed``: schedule the return visit and wait for it."""
-    with transaction.atomic():
+    with whole_step(), transaction.atomic():
         visit = services_followup.return_visit_schedule(case=case)
         if not FollowUpProcess.objects.filter(visit=visit).exists():
             FollowUpFlow.start.run(visit=visit)

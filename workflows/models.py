@@ -4,8 +4,28 @@ from viewflow.workflow.models import Process
 
 from mediation.models import Case
 
+# The columns of viewflow's own process row.
+_PROCESS_FIELDS = [f.name for f in Process._meta.concrete_fields if not f.primary_key]
 
-class CaseProcess(Process):
+
+class SubjectFixedProcess(Process):
+    """A process whose own row holds only what it is about, set when it starts.
+
+    viewflow saves a process whole at each change of its state (its end, its
+    cancelling); only the base row changes then, so only the base row is written,
+    not also an UPDATE of the subject that sets it to what it was.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = _PROCESS_FIELDS
+        super().save(*args, **kwargs)
+
+
+class CaseProcess(SubjectFixedProcess):
     """One run of the closed loop for one case."""
 
     case = models.OneToOneField(
@@ -71,7 +91,7 @@ class LeaderProcess(Process):
         return str(self.leader_case.case)
 
 
-class FollowUpProcess(Process):
+class FollowUpProcess(SubjectFixedProcess):
     """The return visit (复诊) to one closed case."""
 
     visit = models.OneToOneField(
