@@ -88,7 +88,8 @@ def party_consent(*, party: CaseParty, referral: Referral, consents: bool, note:
     if not consents and not note:
         # The court reads the reason; a bare refusal is allowed but said so.
         note = _("No reason given.")
-    note = f"{_('Answered on the party portal.')} {note}".strip()
+    answered = _("Answered on the party portal.")
+    note = f"{answered} {note}".strip()
     answer = ConsentAnswer.CONSENTED if consents else ConsentAnswer.REFUSED
     return _perform(
         node,
