@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import gc
 import io
+import logging
 import os
 import pickle
 import resource
@@ -36,6 +37,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 # Where the organisation's seal goes, in millimetres from the bottom-left corner of the
 # last page: x, y, width, height. Every document (the case file too: its back page) ends
@@ -173,21 +176,19 @@ def ensure_available() -> None:
 
 # What every child starts from, made once in the parent: a font configuration that has
 # loaded the CJK faces (the documents' own cut of Noto Serif CJK SC registered first,
-# ``housefont``), the titles' outlines (``titles``), and the house stylesheet
-# (documents/assets/documents.css, fetched by name), parsed. A forked child neither
-# parses the fonts nor the stylesheet again.
+# ``housefont``), the titles' outlines (``titles``), the house stylesheet
+# (documents/assets/documents.css, fetched by name) parsed, and a few sample documents
+# rendered (``warmup``), so that a forked child finds the fonts, caches and specialised
+# code of a render already made and only does its own document's work.
 HOUSE_STYLESHEET = "documents.css"
 _warm = None
-_WARM_HTML = (
-    '<html lang="zh-CN"><body><h1 class="title">{}</h1><p>调解协议书 — 1 —</p></body></html>'
-)
 
 
 def warm_up():
     """The shared font configuration and stylesheet, made on first use."""
     global _warm
     if _warm is None:
-        from weasyprint import CSS, HTML
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from . import housefont, titles
@@ -199,12 +200,24 @@ def warm_up():
         stylesheet = CSS(
             url=asset_url(HOUSE_STYLESHEET), url_fetcher=LockedURLFetcher(), font_config=config
         )
-        warm_html = _WARM_HTML.format(titles.title_markup(titles.KNOWN_TITLES[0]))
-        HTML(string=warm_html, url_fetcher=LockedURLFetcher()).write_pdf(
-            font_config=config, stylesheets=[stylesheet]
-        )
         _warm = (config, stylesheet)
+        _render_samples()
     return _warm
+
+
+def _render_samples() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+
+    from . import warmup
+
+    try:
+        for html, resources in warmup.samples():
+            weasyprint_pdf(html, resources)
+    except (Exception, FatalURLFetchingError):
+        # Only time is lost: the children make what the samples would have made.
+        logger.exception("The renderer's warm-up failed")
+    # What the samples left behind is not frozen into every child (run_limited).
+    gc.collect()
 
 
 def layout_html(html: str, resources: dict[str, bytes] | None = None):
