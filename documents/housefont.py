@@ -160,8 +160,8 @@ def _cache_file(path: str, index: int) -> Path:
 
 
 @functools.cache
-def house_font() -> bytes | None:
-    """The face's file, made on first use (about a second) and then read from the cache;
+def house_font() -> Path | None:
+    """The face's file, made on first use (about a second) and then found in the cache;
     None when it cannot be made (the documents are then set in Noto alone)."""
     face = source_face()
     if face is None:
@@ -169,7 +169,7 @@ def house_font() -> bytes | None:
         return None
     target = _cache_file(*face)
     if target.exists():
-        return target.read_bytes()
+        return target
     try:
         data = cut(*face, repertoire())
     except (OSError, AttributeError) as error:
@@ -179,7 +179,7 @@ def house_font() -> bytes | None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-    return data
+    return target
 
 
 def font_face_rule() -> str | None:
@@ -193,9 +193,9 @@ class FontFetcher(LockedURLFetcher):
     """``LockedURLFetcher`` that also serves the face's file at ``FONT_URL``."""
 
     def fetch(self, url, headers=None):
-        data = house_font() if url == FONT_URL else None
-        if data is not None:
-            return URLFetcherResponse(url, data, {"Content-Type": "font/otf"})
+        path = house_font() if url == FONT_URL else None
+        if path is not None:
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/otf"})
         return super().fetch(url, headers)
 
 

@@ -166,3 +166,5 @@ def prepare(titles=KNOWN_TITLES) -> None:
     """Make the outlines of ``titles`` now (in the parent, before the children fork)."""
     for text in titles:
         title_svg(text)
+    # The face's tables (tens of MB once read) are not kept for titles that may never come.
+    _face.cache_clear()
