@@ -54,3 +54,30 @@ def test_the_heavy_face_is_the_bold_noto_serif_cjk_sc():
 
     assert "NotoSerifCJK" in path and "Bold" in path
     assert titles._face(path, index).cmap[ord("调")]
+
+
+def test_the_title_shows_its_outlines_over_its_text_made_transparent():
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.images import SVGImage
+
+    from documents import rendering
+
+    html = (
+        '<html lang="zh-CN"><body>'
+        f'<h1 class="title">{titles.title_markup("调解终结书")}</h1><p>正文</p></body></html>'
+    )
+    page = rendering.layout_html(html).pages[0]._page_box
+
+    texts = [box for box in page.descendants() if isinstance(box, boxes.TextBox)]
+    title = [box for box in texts if box.text == "调解终结书"]
+    assert len(title) == 1 and title[0].style["color"].alpha == 0
+    assert all(box.style["color"].alpha == 1 for box in texts if box is not title[0])
+    outlines = [
+        box
+        for box in page.descendants()
+        if isinstance(box, boxes.InlineReplacedBox) and isinstance(box.replacement, SVGImage)
+    ]
+    assert len(outlines) == 1
+    # Drawn where the text is: one em high, on the same line.
+    assert outlines[0].height == pytest.approx(title[0].style["font_size"])
+    assert abs(outlines[0].position_y - title[0].position_y) < title[0].style["font_size"]
