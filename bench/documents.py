@@ -12,7 +12,7 @@ Besides wall times it prints each run's median CPU time (the measuring process a
 render children), which says what the work costs when other processes load the machine.
 
 This process makes the scratch database and its rows (the documents of the case file
-rendered and issued, about 60 pages of uploaded material); each measurement then runs
+rendered and issued, about 80 pages of uploaded material); each measurement then runs
 in a fresh process of its own on that database, so that its peak resident memory is its
 own: the larger of the measuring process's (which holds the pages it merges) and of its
 render children's. The measuring process warms up as a worker does (``warm_up``, then
