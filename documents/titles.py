@@ -39,7 +39,7 @@ FACE_FAMILY = "Noto Serif CJK SC"
 # The space between characters, in em, as the stylesheet's h1.title letter-spacing.
 LETTER_SPACING_EM = 0.1
 # Bump when the markup changes: the disk cache's files are named after it.
-_VERSION = "1"
+_VERSION = "2"
 
 # Every title a template prints: the kinds' titles, and the case file's own pages.
 KNOWN_TITLES = (*labels.TITLES.values(), "卷　　宗", "卷内目录", "卷内备考表")
@@ -81,16 +81,18 @@ class _Face:
         self.ascent = font["OS/2"].sTypoAscender
         self.descent = -font["OS/2"].sTypoDescender
 
-    def outline(self, char: str) -> tuple[float, str] | None:
-        """The advance and SVG path data of ``char``, or None if the face lacks it."""
+    def outline(self, char: str, x: float) -> tuple[float, str] | None:
+        """The advance of ``char`` and its SVG path data drawn at ``x`` on the baseline,
+        y down (as SVG has it); None if the face lacks it."""
         from fontTools.pens.svgPathPen import SVGPathPen
+        from fontTools.pens.transformPen import TransformPen
 
         name = self.cmap.get(ord(char))
         if name is None:
             return None
         glyph = self.glyphs[name]
         pen = SVGPathPen(self.glyphs)
-        glyph.draw(pen)
+        glyph.draw(TransformPen(pen, (1, 0, 0, -1, x, 0)))
         return glyph.width, pen.getCommands()
 
 
@@ -104,19 +106,19 @@ def compose_svg(text: str, face: _Face) -> str | None:
     spacing = LETTER_SPACING_EM * face.upem
     parts, x = [], 0.0
     for position, char in enumerate(text):
-        outline = face.outline(char)
+        outline = face.outline(char, x)
         if outline is None:
             return None
         advance, data = outline
-        if data:
-            parts.append(f'<path transform="translate({x:g} 0)" d="{data}"/>')
+        parts.append(data)
         x += advance + (spacing if position < len(text) - 1 else 0)
     height = face.ascent + face.descent
+    # One path for the whole title: WeasyPrint's SVG drawing costs per element too.
     return (
         '<svg class="title-art" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
         f'viewBox="0 {-face.ascent} {x:g} {height}" '
         f'style="width: {x / height:.4f}em; height: 1em">'
-        f'<g transform="scale(1 -1)">{"".join(parts)}</g></svg>'
+        f'<path d="{"".join(parts)}"/></svg>'
     )
 
 

@@ -8,11 +8,16 @@ from documents import titles
 
 
 @pytest.mark.parametrize("text", titles.KNOWN_TITLES)
-def test_every_known_title_has_outlines_one_path_for_each_visible_character(text):
+def test_every_known_title_has_outlines_of_each_visible_character_in_its_place(text):
     svg = titles.title_svg(text)
 
     assert svg is not None
-    assert svg.count("<path ") == len(text.replace("\u3000", ""))
+    assert svg.count("<path ") == 1
+    # Each visible character's outline starts within its own em (plus letter-spacing).
+    starts = [float(x) for x in re.findall(r"M(-?[\d.]+) ", svg)]
+    cells = {int(x // 1100) for x in starts}
+    visible = {i for i, ch in enumerate(text) if ch != "\u3000"}
+    assert cells == visible
     # Each character is one em wide, with the stylesheet's letter-spacing between them.
     width = float(re.search(r'viewBox="0 -?\d+ ([\d.]+) ', svg).group(1))
     assert width == pytest.approx(len(text) * 1000 + (len(text) - 1) * 100)
