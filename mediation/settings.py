@@ -105,14 +105,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    # Parameters bound by the server, and a statement run a few times on a connection
-    # prepared: PostgreSQL then plans the flows' few dozen statement shapes once per
-    # connection instead of at every execution, a third of its CPU in the closed loop.
-    # Behind a pooler in transaction mode (PgBouncer) set DATABASE_PREPARED=0.
-    if env.bool("DATABASE_PREPARED", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": 5}
-        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
