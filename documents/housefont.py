@@ -26,13 +26,13 @@ import hashlib
 import logging
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
 from weasyprint.urls import URLFetcherResponse
 
 from .fetcher import LockedURLFetcher
+from .fontconfig import find_face
 
 logger = logging.getLogger(__name__)
 
@@ -74,21 +74,8 @@ def repertoire() -> frozenset[int]:
 
 @functools.cache
 def source_face() -> tuple[str, int] | None:
-    """The regular Noto Serif CJK SC face, as (file, face index) from fc-match."""
-    try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}\n%{family}", SOURCE_QUERY],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        logger.warning("fc-match could not be asked for the documents' face")
-        return None
-    if len(found) < 3 or SOURCE_FAMILY not in found[2].split(",") or not found[1].isdigit():
-        return None
-    return (found[0], int(found[1])) if os.path.exists(found[0]) else None
+    """The regular Noto Serif CJK SC face, as (file, face index)."""
+    return find_face(SOURCE_QUERY, SOURCE_FAMILY)
 
 
 def _harfbuzz():

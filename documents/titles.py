@@ -21,7 +21,6 @@ import functools
 import hashlib
 import logging
 import os
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import labels
+from .fontconfig import find_face
 
 logger = logging.getLogger(__name__)
 
@@ -47,24 +47,8 @@ KNOWN_TITLES = (*labels.TITLES.values(), "卷　　宗", "卷内目录", "卷内
 
 @functools.cache
 def outline_face() -> tuple[str, int] | None:
-    """The heavy face, as (file, face index) from fc-match; None if fontconfig has none."""
-    try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}\n%{family}", FACE_QUERY],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        logger.warning("fc-match could not be asked for the titles' face")
-        return None
-    if len(found) < 3 or FACE_FAMILY not in found[2].split(",") or not found[1].isdigit():
-        logger.warning("No %s face for the titles' outlines", FACE_FAMILY)
-        return None
-    if not os.path.exists(found[0]):
-        return None
-    return found[0], int(found[1])
+    """The heavy face, as (file, face index); None if fontconfig has none."""
+    return find_face(FACE_QUERY, FACE_FAMILY)
 
 
 class _Face:

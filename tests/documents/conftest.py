@@ -5,9 +5,29 @@ language, English; the Chinese of those messages is the catalogue's concern
 import pytest
 from django.utils import translation
 
+from tests.documents.portal_helpers import two_party_case, use_locmem
+
 
 @pytest.fixture(autouse=True)
 def _messages_in_english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def outbox(settings):
+    """Text messages stay in memory (``mediation.sms.LocmemBackend``), where a test
+    reads the link and the codes as a party reads them on their phone."""
+    yield from use_locmem(settings)
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def case(district):
+    """A case at the street with two parties who both have mobile phones."""
+    return two_party_case(district)

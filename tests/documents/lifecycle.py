@@ -20,9 +20,9 @@ AGREEMENT = {
 }
 
 
-def handled_case(district, **fields):
-    """A case dispatched to the grid, with the grid worker as its mediator."""
-    case = report_case(handling_org=district.street, actor=district.street_staff, **fields)
+def dispatch_to_grid(district, case):
+    """Accept ``case`` as a micro matter and dispatch it to the grid, with the grid
+    worker as its mediator."""
     services_case.case_accept(case=case, actor=district.street_staff, tier=Tier.MICRO)
     return services_case.case_dispatch(
         case=case,
@@ -30,6 +30,12 @@ def handled_case(district, **fields):
         organisation=district.grid,
         mediator=district.grid_worker,
     )
+
+
+def handled_case(district, **fields):
+    """A case dispatched to the grid, with the grid worker as its mediator."""
+    case = report_case(handling_org=district.street, actor=district.street_staff, **fields)
+    return dispatch_to_grid(district, case)
 
 
 def court_case(district):
@@ -49,15 +55,7 @@ def court_case(district):
             natural("钱二", PartyRole.RESPONDENT, phone=""),
         ],
     )
-    case = referral.case
-    services_case.case_accept(case=case, actor=district.street_staff, tier=Tier.MICRO)
-    case = services_case.case_dispatch(
-        case=case,
-        actor=district.street_staff,
-        organisation=district.grid,
-        mediator=district.grid_worker,
-    )
-    return case, clerk
+    return dispatch_to_grid(district, referral.case), clerk
 
 
 def draft(case, actor, capture, **changes):

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from documents.models import Document, DocumentKind, DocumentStatus
 from documents.portal import services
-from mediation import services_case, sms
-from mediation.models import PartyRole, Person, Tier
+from mediation import sms
+from mediation.models import PartyRole, Person
+from tests.documents.lifecycle import dispatch_to_grid
 from tests.factories import make_id_number, natural, report_case
 
 LINK_RE = re.compile(r"/portal/([A-Za-z0-9_-]{43})/")
@@ -52,14 +53,7 @@ def two_party_case(district, **fields):
 
 def handled_case(district, **fields):
     """A two-party case dispatched to the grid worker, its mediator."""
-    case = two_party_case(district, **fields)
-    services_case.case_accept(case=case, actor=district.street_staff, tier=Tier.MICRO)
-    return services_case.case_dispatch(
-        case=case,
-        actor=district.street_staff,
-        organisation=district.grid,
-        mediator=district.grid_worker,
-    )
+    return dispatch_to_grid(district, two_party_case(district, **fields))
 
 
 def party(case, role=PartyRole.APPLICANT):

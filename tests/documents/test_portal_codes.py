@@ -26,25 +26,9 @@ from .portal_helpers import (
     party,
     send_link,
     two_party_case,
-    use_locmem,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    yield from use_locmem(settings)
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
-def case(district):
-    return two_party_case(district)
 
 
 @pytest.fixture

@@ -25,25 +25,9 @@ from .portal_helpers import (
     party,
     send_link,
     two_party_case,
-    use_locmem,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    yield from use_locmem(settings)
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
-def case(district):
-    return two_party_case(district)
 
 
 def test_a_link_goes_out_by_sms_with_the_site_url_and_only_its_hash_is_kept(

@@ -19,19 +19,9 @@ from tests.workflows.helpers import close_case
 from tests.workflows.helpers_court import has_open, last_referral, make_court, perform, refer
 from workflows.models import CaseProcess
 
-from .portal_helpers import handled_case, open_portal, party, two_party_case, use_locmem
+from .portal_helpers import handled_case, open_portal, party, two_party_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    yield from use_locmem(settings)
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
 
 
 def _home(client) -> str:

@@ -34,11 +34,6 @@ def outbox(settings, tmp_path):
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
 def case(district):
     return handled_case(district)
 

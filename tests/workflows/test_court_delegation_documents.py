@@ -17,10 +17,9 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from documents.models import Document, DocumentKind, DocumentStatus
-from mediation import sms
 from tests.documents.lifecycle import AGREEMENT
 from tests.documents.lifecycle_fixtures import *  # noqa: F403
-from tests.documents.portal_helpers import code_in, last_sms
+from tests.documents.portal_helpers import code_in, last_sms, use_locmem
 
 from .helpers_court import at, last_referral, refer, to_mediation
 
@@ -31,10 +30,7 @@ LINK = re.compile(r"/portal/([A-Za-z0-9_-]{43})/")
 
 @pytest.fixture
 def outbox(settings):
-    settings.SMS_BACKEND = "mediation.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+    yield from use_locmem(settings)
 
 
 def _open_portal(client, party, mediator, capture) -> None:
