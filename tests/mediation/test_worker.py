@@ -74,6 +74,7 @@ def test_without_a_broker_tasks_run_in_process():
     assert tasks.ping.delay().get() == "pong"
 
 
+@pytest.mark.broker
 @pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL")
 def test_with_a_broker_a_celery_worker_runs_the_task(tmp_path):
     """A real Celery worker, started the way `make run` starts it, answers through Redis."""
