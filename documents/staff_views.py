@@ -18,9 +18,9 @@ from django.views import generic
 from django.views.decorators.http import require_POST
 
 from mediation import access
-from mediation.forms import add_service_errors
 from mediation.models.diagnoses import ReturnVisit
 from mediation.models.sessions import MediationSession, SessionStatus
+from mediation.views.service_form import ServiceFormMixin
 
 from . import forms, rules, selectors, services
 from .models import Document, DocumentKind, DocumentStatus, SignerRole
@@ -30,7 +30,7 @@ def case_url(case) -> str:
     return reverse("cases:detail", args=[case.pk]) + "#documents"
 
 
-class _CaseDocumentView(LoginRequiredMixin, generic.FormView):
+class _CaseDocumentView(LoginRequiredMixin, ServiceFormMixin, generic.FormView):
     template_name = "documents/form.html"
     writes = True
 
@@ -59,12 +59,7 @@ class _CaseDocumentView(LoginRequiredMixin, generic.FormView):
             case=self.case, title=self.title(), problem=self.problem(), **kwargs
         )
 
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def succeeded(self, form):
         messages.success(self.request, self.done())
         return HttpResponseRedirect(case_url(self.case))
 

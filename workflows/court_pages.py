@@ -16,6 +16,7 @@ from mediation import access, selectors, selectors_referral, services, services_
 from mediation.forms import add_service_errors
 from mediation.models import PartyRole, PersonKind
 from mediation.models.referrals import Referral, ReferralDocument, ReferralStatus
+from mediation.views.service_form import ServiceFormMixin
 
 from . import court_forms as forms
 
@@ -138,7 +139,7 @@ def document_download(request, pk):
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
-class ReferralActionView(generic.FormView):
+class ReferralActionView(ServiceFormMixin, generic.FormView):
     """The mediator's and the centre's actions while mediation runs. A recusal and a sham
     flag stop the mediation: ``interrupt`` runs them with the flow's step."""
 
@@ -202,12 +203,7 @@ class ReferralActionView(generic.FormView):
                 ),
             )
 
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def succeeded(self, form):
         user, referral = self.request.user, self.referral
         if access.may_see_case(user, referral.case_id):
             return HttpResponseRedirect(reverse("referrals:detail", args=[referral.pk]))

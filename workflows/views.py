@@ -4,7 +4,7 @@ import functools
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -14,8 +14,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow.views import mixins as flow_mixins
 
 from mediation import access, selectors, services
-from mediation.forms import add_service_errors
 from mediation.models import Case
+from mediation.views.service_form import ServiceFormMixin
 
 from . import forms
 from .models import case_of
@@ -45,7 +45,7 @@ def page_after(user, case: Case) -> str:
     return reverse("tasks:inbox")
 
 
-class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
+class CaseTaskView(flow_mixins.TaskViewTemplateNames, ServiceFormMixin, generic.FormView):
     """Execute one task: validate the form, call the service, finish the task.
 
     Who may perform it is the task's rule (``CaseTask.Who``), checked by viewflow's
@@ -68,16 +68,8 @@ class CaseTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, **kwargs)
 
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            # The service refused; it changed nothing, and the task stays open.
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def succeeded(self, form):
+        # The service did its part; the task is finished in the same transaction.
         self.request.activation.execute()
         messages.success(
             self.request,

@@ -3,7 +3,7 @@ rights, record, postpone, cancel."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from .. import access, selectors_sessions, services_sessions
-from ..forms import add_service_errors
 from ..forms_sessions import (
     RightsNoticeForm,
     SessionCancelForm,
@@ -21,9 +20,10 @@ from ..forms_sessions import (
     SessionScheduleForm,
 )
 from ..models.sessions import MediationSession
+from .service_form import ServiceFormMixin
 
 
-class _CaseSessionView(LoginRequiredMixin, generic.FormView):
+class _CaseSessionView(LoginRequiredMixin, ServiceFormMixin, generic.FormView):
     """A form on one case, for its handler or the centre; 403 for others who see it, 404
     for those who do not."""
 
@@ -55,12 +55,7 @@ class _CaseSessionView(LoginRequiredMixin, generic.FormView):
             case=self.case, title=self.title, submit=self.submit, **kwargs
         )
 
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def succeeded(self, form):
         messages.success(self.request, self.done)
         return HttpResponseRedirect(reverse("cases:detail", args=[self.case.pk]) + "#sessions")
 
