@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "mediation",
     "workflows",
     "documents",
+    "rest_framework",
+    "drf_spectacular",
+    "mediation.api",
+    "mediation.dashboard",
 ]
 
 MIDDLEWARE = [

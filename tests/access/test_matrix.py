@@ -20,6 +20,7 @@ from mediation.models.handoffs import PetitionReferral, PoliceReferral
 from mediation.models.referrals import Referral
 from mediation.models.sessions import MediationSession
 
+from . import matrix_api, matrix_dashboard, matrix_notifications
 from .matrix_world import RELATIONSHIPS, build_world, fingerprint, in_savepoint, project_urls
 
 # The roles, and for each the case in each relationship to it (RELATIONSHIPS order):
@@ -316,6 +317,13 @@ POST_PAGES = {
     "portal:link_send",
     "portal:link_revoke",
 }
+# The tables of the packages that keep their rows in their own module: each gives
+# ``TABLE`` (URL name → rule), ``RULES`` (its own rules) and ``POST_PAGES``.
+for _extra in (matrix_api, matrix_dashboard, matrix_notifications):
+    RULES.update(_extra.RULES)
+    TABLE.update(_extra.TABLE)
+    POST_PAGES |= set(_extra.POST_PAGES)
+
 MISSING = 999_999
 APP_GATED = ("party_user", "anonymous")  # an id nothing has
 

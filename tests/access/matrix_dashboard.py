@@ -1,0 +1,5 @@
+"""The permission matrix's rows for the statistics dashboard (mediation/dashboard/); merged into test_matrix's table."""
+
+RULES: dict = {}
+TABLE: dict[str, str] = {}
+POST_PAGES: set[str] = set()
