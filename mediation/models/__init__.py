@@ -35,6 +35,13 @@ from .diagnoses import (
     ReturnVisit,
     ReturnVisitResult,
 )
+from .notifications import (
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    NotificationEvent,
+    NotificationKey,
+)
 from .organisations import Membership, Organisation, OrgKind, Role
 from .people import MediatorProfile, MediatorStatus, Person, PersonKind, SpecialGroup
 
@@ -49,6 +56,9 @@ __all__ = [
     "CaseStatus",
     "CaseUserObjectPermission",
     "Channel",
+    "Delivery",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "DepartmentSummons",
     "DisputeType",
     "HomeVisit",
@@ -58,6 +68,8 @@ __all__ = [
     "MediatorStatus",
     "Membership",
     "Notification",
+    "NotificationEvent",
+    "NotificationKey",
     "OrgKind",
     "Organisation",
     "OrganisationGroup",

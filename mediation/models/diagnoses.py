@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .notifications import NotificationEvent
+
 _USER = settings.AUTH_USER_MODEL
 
 
@@ -43,6 +45,13 @@ class Notification(models.Model):
         related_name="notifications",
     )
     text = models.CharField(_("text"), max_length=300)
+    # What it is about; a service's own notice (an escalation, a missed report) is NOTICE.
+    event = models.CharField(
+        _("event"),
+        max_length=24,
+        choices=NotificationEvent.choices,
+        default=NotificationEvent.NOTICE,
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
