@@ -23,4 +23,9 @@ class DocumentsConfig(AppConfig):
         extensions.register_app(DocumentsApplication())
         extensions.register_case_section(documents_section)
         extensions.register_demo_seeder(seed_documents)
+        from mediation.dashboard import sources
+
         from . import checks  # noqa: F401  (registers documents.E001, the render check)
+        from .statistics import agreed_amount
+
+        sources.register_agreed_amount_source(agreed_amount)

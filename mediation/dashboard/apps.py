@@ -6,3 +6,13 @@ class DashboardConfig(AppConfig):
     name = "mediation.dashboard"
     label = "dashboard"
     verbose_name = _("Statistics")
+
+    def ready(self):
+        from mediation import extensions
+
+        from .demo import seed_statistics
+        from .urls import DashboardApplication, menu_entries
+
+        extensions.register_app(DashboardApplication())
+        extensions.register_menu_source(menu_entries)
+        extensions.register_demo_seeder(seed_statistics)

@@ -1,0 +1,456 @@
+"""Every figure of the dashboard as a table: the page shows them, the exports write them.
+
+A ``Table`` holds typed cells, so the page, the CSV file and the Excel file show the
+same values (``Cell.text`` for the page and the CSV, ``Cell.number`` for Excel). Each
+table is built by its own function from a ``Dashboard``, which holds the user, the
+period and the scope, so an export builds just the table it writes.
+"""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mediation.models import Channel, DisputeType, Tier
+
+from . import figures, warnings
+from .figures import Figures, Ratings
+from .filters import Period
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "int"
+
+
+# How each kind of value is written: the page and CSV text, Excel's number format.
+EXCEL_FORMATS = {
+    "int": "#,##0",
+    "pct": "0.0%",
+    "days": "0.0",
+    "stars": "0.00",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    value: object
+    kind: str = "text"
+    url: str = ""
+
+    @property
+    def text(self) -> str:
+        value = self.value
+        if value is None or value == "":
+            return ""
+        if self.kind == "int":
+            return f"{value:,}"
+        if self.kind == "pct":
+            return f"{value:.1f}%"
+        if self.kind == "days":
+            return f"{value:.1f}"
+        if self.kind == "stars":
+            return f"{value:.2f}"
+        if self.kind == "money":
+            return f"{value:,.2f}"
+        if self.kind == "date":
+            return f"{_local_date(value):%Y-%m-%d}"
+        return str(value)
+
+    @property
+    def number(self):
+        """The value for a spreadsheet cell: a number where it is one (a rate as a
+        fraction, formatted as a percentage), a date, or text."""
+        value = self.value
+        if value is None or value == "":
+            return None
+        if self.kind == "pct":
+            return value / 100
+        if self.kind == "money":
+            return Decimal(value)
+        if self.kind == "date":
+            return _local_date(value)
+        if self.kind == "text":
+            return str(value)
+        return value
+
+    @property
+    def excel_format(self) -> str | None:
+        return EXCEL_FORMATS.get(self.kind)
+
+
+def _local_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+@dataclasses.dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    note: str = ""
+    chart: dict | None = None
+
+    def texts(self) -> list[list[str]]:
+        return [[cell.text for cell in row] for row in self.rows]
+
+
+class Dashboard:
+    """One user's figures over one period: the scope is worked out once."""
+
+    def __init__(self, user, period: Period):
+        self.user = user
+        self.period = period
+
+    @cached_property
+    def cases(self):
+        return figures.scope(self.user, self.period)
+
+    @cached_property
+    def window(self) -> warnings.Window:
+        return warnings.Window.of(self.period)
+
+    @cached_property
+    def window_cases(self):
+        return warnings.window_cases(self.user, self.period, self.window)
+
+    def query(self, **extra) -> str:
+        return urlencode({**self.period.query(), **extra})
+
+
+FIGURE_COLUMNS = (
+    ("reported", gettext_lazy("Reported"), "int"),
+    ("accepted", gettext_lazy("Accepted"), "int"),
+    ("closed", gettext_lazy("Closed"), "int"),
+    ("closure_rate", gettext_lazy("Closure rate"), "pct"),
+    ("agreements", gettext_lazy("Agreements"), "int"),
+    ("success_rate", gettext_lazy("Success rate"), "pct"),
+    ("overdue", gettext_lazy("Overdue"), "int"),
+    ("days_to_close", gettext_lazy("Average days to close"), "days"),
+)
+
+
+def _figure_columns(first: str) -> list[Column]:
+    return [
+        Column(first, "text"),
+        *(Column(str(label), kind) for _n, label, kind in FIGURE_COLUMNS),
+    ]
+
+
+def _figure_cells(label: str, figures_: Figures, url: str = "") -> list[Cell]:
+    return [
+        Cell(label, "text", url),
+        *(Cell(getattr(figures_, name), kind) for name, _l, kind in FIGURE_COLUMNS),
+    ]
+
+
+def _bar_chart(labels, rows: list[Figures], horizontal=False) -> dict:
+    return {
+        "type": "bar",
+        "horizontal": horizontal,
+        "labels": [str(label) for label in labels],
+        "datasets": [
+            {"label": _("Reported"), "data": [f.reported for f in rows], "axis": "count"},
+            {"label": _("Closed"), "data": [f.closed for f in rows], "axis": "count"},
+            {"label": _("Agreements"), "data": [f.agreements for f in rows], "axis": "count"},
+        ],
+    }
+
+
+def _breakdown(slug, title, first, rows: list[tuple[str, Figures]], note="", horizontal=False):
+    return Table(
+        slug=slug,
+        title=title,
+        columns=_figure_columns(first),
+        rows=[_figure_cells(label, figures_) for label, figures_ in rows],
+        note=note,
+        chart=_bar_chart([label for label, _f in rows], [f for _l, f in rows], horizontal)
+        if rows
+        else None,
+    )
+
+
+def overview_table(board: Dashboard) -> Table:
+    row = board.cases.aggregate(
+        **figures.aggregates(), agreed_in_dispute=Sum("amount", filter=figures.AGREEMENT)
+    )
+    totals = Figures.of(row)
+    ratings = figures.ratings(board.cases)
+    amount_agreed = figures.amount_agreed(board.cases)
+    rows = [
+        (_("Cases reported"), totals.reported, "int"),
+        (_("Cases accepted"), totals.accepted, "int"),
+        (_("Cases closed"), totals.closed, "int"),
+        (_("Cases overdue"), totals.overdue, "int"),
+        (_("Closure rate (closed among accepted)"), totals.closure_rate, "pct"),
+        (_("Success rate (agreements among closed)"), totals.success_rate, "pct"),
+        (_("Average days to close"), totals.days_to_close, "days"),
+        (_("Ratings received"), ratings.count, "int"),
+        (_("Five-star share"), ratings.five_star_share, "pct"),
+        (_("Average rating (stars)"), ratings.average, "stars"),
+        (_("Parties involved"), figures.parties_involved(board.cases), "int"),
+        (_("Amount in dispute (yuan)"), totals.disputed, "money"),
+        (_("Amount in dispute of the agreements (yuan)"), row["agreed_in_dispute"], "money"),
+    ]
+    if amount_agreed is not None:
+        rows.append((_("Amount agreed in the agreements (yuan)"), amount_agreed, "money"))
+    return Table(
+        slug="overview",
+        title=_("Overview"),
+        columns=[Column(_("Figure"), "text"), Column(_("Value"), "text")],
+        rows=[[Cell(label, "text"), Cell(value, kind)] for label, value, kind in rows],
+        note=_(
+            "The cases reported in the period that you may see; closed cases and agreements "
+            "are their outcomes so far."
+        ),
+    )
+
+
+def trend_table(board: Dashboard) -> Table:
+    rows = figures.trend(board.cases, board.period)
+    stars = figures.ratings_trend(board.cases, board.period)
+    weekly = figures.trend_unit(board.period) == "week"
+    labels = [
+        _("Week of %(day)s") % {"day": f"{day:%m-%d}"} if weekly else f"{day:%Y-%m}"
+        for day, _f in rows
+    ]
+    columns = [
+        *_figure_columns(_("Week") if weekly else _("Month")),
+        Column(_("Ratings"), "int"),
+        Column(_("Five-star share"), "pct"),
+        Column(_("Average rating (stars)"), "stars"),
+    ]
+    cells = [
+        [
+            *_figure_cells(label, figures_),
+            Cell(stars.get(day, Ratings()).count, "int"),
+            Cell(stars.get(day, Ratings()).five_star_share, "pct"),
+            Cell(stars.get(day, Ratings()).average, "stars"),
+        ]
+        for label, (day, figures_) in zip(labels, rows, strict=True)
+    ]
+    chart = _bar_chart(labels, [f for _d, f in rows])
+    chart["datasets"] += [
+        {
+            "label": _("Closure rate"),
+            "data": [f.closure_rate for _d, f in rows],
+            "axis": "percent",
+            "line": True,
+        },
+        {
+            "label": _("Five-star share"),
+            "data": [stars.get(day, Ratings()).five_star_share for day, _f in rows],
+            "axis": "percent",
+            "line": True,
+        },
+    ]
+    return Table(
+        slug="trend",
+        title=_("Trend by week") if weekly else _("Trend by month"),
+        columns=columns,
+        rows=cells,
+        note=_("By the date each case was reported."),
+        chart=chart if rows else None,
+    )
+
+
+def _labelled(rows, choices, blank) -> list[tuple[str, Figures]]:
+    labels = dict(choices)
+    return [(str(labels.get(key, key)) if key else str(blank), f) for (key,), f in rows]
+
+
+def dispute_type_table(board: Dashboard) -> Table:
+    rows = _labelled(figures.grouped(board.cases, "dispute_type"), DisputeType.choices, "")
+    rows.sort(key=lambda row: -row[1].reported)
+    return _breakdown(
+        "dispute_type", _("By dispute type"), _("Dispute type"), rows, horizontal=True
+    )
+
+
+def tier_table(board: Dashboard) -> Table:
+    grouped = dict(figures.grouped(board.cases, "tier"))
+    order = ["", *Tier.values]
+    rows = [((tier,), grouped[(tier,)]) for tier in order if (tier,) in grouped]
+    return _breakdown(
+        "tier", _("By tier"), _("Tier"), _labelled(rows, Tier.choices, _("Not assessed yet"))
+    )
+
+
+def channel_table(board: Dashboard) -> Table:
+    rows = _labelled(figures.grouped(board.cases, "channel"), Channel.choices, "")
+    rows.sort(key=lambda row: -row[1].reported)
+    return _breakdown("channel", _("By channel"), _("Channel"), rows, horizontal=True)
+
+
+def organisation_table(board: Dashboard) -> Table:
+    root = board.period.organisation
+    rows = figures.by_organisation(board.cases, root, board.user)
+    labelled = []
+    for org, figures_ in rows:
+        if org is None:
+            label = _("Other organisations")
+        elif (root is not None and org.pk == root.pk) or not any(
+            other is not None and other.path.startswith(org.path) and other != org
+            for other, _f in rows
+        ):
+            label = org.name
+        else:
+            label = _("%(name)s (itself)") % {"name": org.name}
+        labelled.append((label, figures_))
+    return _breakdown(
+        "organisation",
+        _("By organisation"),
+        _("Organisation"),
+        labelled,
+        note=_(
+            "Each organisation with those below it; a row marked as itself counts only the "
+            "cases it handles itself."
+        ),
+        horizontal=True,
+    )
+
+
+def diagnosis_table(board: Dashboard) -> Table:
+    rows = figures.by_condition(board.cases, figures.DIAGNOSES)
+    return _breakdown(
+        "diagnosis",
+        _("By five-diagnosis kind"),
+        _("Kind"),
+        [(str(label), f) for _k, label, f in rows],
+        note=_("A case can be of several kinds, so the rows do not add up to the total."),
+    )
+
+
+def referral_table(board: Dashboard) -> Table:
+    rows = figures.by_condition(board.cases, figures.REFERRAL_SOURCES)
+    return _breakdown(
+        "referral",
+        _("By referral source"),
+        _("Referred by"),
+        [(str(label), f) for _k, label, f in rows],
+    )
+
+
+def mediator_table(board: Dashboard) -> Table:
+    rows = figures.by_mediator(board.cases)
+    columns = [
+        Column(_("Mediator"), "text"),
+        Column(_("Cases handled"), "int"),
+        Column(_("Closed"), "int"),
+        Column(_("Agreements"), "int"),
+        Column(_("Success rate"), "pct"),
+        Column(_("Average days to close"), "days"),
+        Column(_("Ratings"), "int"),
+        Column(_("Average rating (stars)"), "stars"),
+        Column(_("Five-star share"), "pct"),
+    ]
+    cells = [
+        [
+            Cell(row.name, "text"),
+            Cell(row.figures.reported, "int"),
+            Cell(row.figures.closed, "int"),
+            Cell(row.figures.agreements, "int"),
+            Cell(row.figures.success_rate, "pct"),
+            Cell(row.figures.days_to_close, "days"),
+            Cell(row.ratings.count, "int"),
+            Cell(row.ratings.average, "stars"),
+            Cell(row.ratings.five_star_share, "pct"),
+        ]
+        for row in rows
+    ]
+    return Table(
+        slug="mediators",
+        title=_("Mediator performance"),
+        columns=columns,
+        rows=cells,
+        note=_("The cases in the period with a mediator named, the busiest mediator first."),
+    )
+
+
+def _warning_table(board: Dashboard, kind: str) -> Table:
+    found = warnings.WARNINGS[kind](board.window_cases)
+    first = {"party": _("Party"), "address": _("Address"), "grid": _("Grid")}[kind]
+    columns = [Column(first, "text")]
+    if kind == "party":
+        columns.append(Column(_("ID number, credit code or phone"), "text"))
+    columns += [
+        Column(_("Disputes in 90 days"), "int"),
+        Column(_("First reported"), "date"),
+        Column(_("Last reported"), "date"),
+    ]
+    base = reverse("dashboard:warning", args=[kind])
+    rows = []
+    for warning in found:
+        url = f"{base}?{board.query(key=warning.key)}"
+        row = [Cell(warning.label, "text", url)]
+        if kind == "party":
+            row.append(Cell(warning.detail, "text"))
+        row += [
+            Cell(warning.cases, "int"),
+            Cell(warning.first, "date"),
+            Cell(warning.last, "date"),
+        ]
+        rows.append(row)
+    titles = {
+        "party": _("Repeat warnings: the same party"),
+        "address": _("Repeat warnings: the same address"),
+        "grid": _("Repeat warnings: the same grid"),
+    }
+    return Table(
+        slug=f"warnings_{kind}",
+        title=titles[kind],
+        columns=columns,
+        rows=rows,
+        note=_(
+            "%(threshold)s or more disputes reported from %(since)s to %(until)s; "
+            "the first %(limit)s, the most disputes first."
+        )
+        % {
+            "threshold": warnings.THRESHOLD,
+            "since": f"{board.window.since:%Y-%m-%d}",
+            "until": f"{board.window.until:%Y-%m-%d}",
+            "limit": warnings.LIMIT,
+        },
+    )
+
+
+def party_warning_table(board):
+    return _warning_table(board, "party")
+
+
+def address_warning_table(board):
+    return _warning_table(board, "address")
+
+
+def grid_warning_table(board):
+    return _warning_table(board, "grid")
+
+
+# Every table, in the page's order.
+TABLES = {
+    "overview": overview_table,
+    "trend": trend_table,
+    "organisation": organisation_table,
+    "dispute_type": dispute_type_table,
+    "tier": tier_table,
+    "channel": channel_table,
+    "diagnosis": diagnosis_table,
+    "referral": referral_table,
+    "mediators": mediator_table,
+    "warnings_party": party_warning_table,
+    "warnings_address": address_warning_table,
+    "warnings_grid": grid_warning_table,
+}

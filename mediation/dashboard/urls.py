@@ -1,0 +1,40 @@
+"""The statistics, mounted in the staff site at /dashboard/ (namespace ``dashboard``)."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+from mediation import extensions
+
+from . import views
+from .access import user_may_see_statistics
+
+
+class DashboardApplication(Application):
+    app_name = "dashboard"
+    title = _("Statistics")
+    icon = "insights"
+    base_template_name = "mediation/base.html"
+    menu_template_name = "dashboard/app_menu.html"
+
+    index_path = path("", views.DashboardView.as_view(), name="index")
+    warning_path = path("warnings/<slug:kind>/", views.WarningView.as_view(), name="warning")
+    export_path = path(
+        "export/<slug:table>.<slug:extension>", views.ExportView.as_view(), name="export"
+    )
+
+
+def menu_entries(request) -> list[extensions.MenuEntry]:
+    """The site menu's entry, for those who may open the statistics."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    # Asked once per request, however many times the menu is drawn.
+    allowed = getattr(request, "_statistics_allowed", None)
+    if allowed is None:
+        allowed = request._statistics_allowed = user_may_see_statistics(user)
+    if not allowed:
+        return []
+    return [
+        extensions.MenuEntry(title=_("Statistics"), url=reverse("dashboard:index"), icon="insights")
+    ]

@@ -1,0 +1,107 @@
+"""The statistics pages: the dashboard, one repeat warning's cases, and the exports."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from . import exports, warnings
+from .access import access_statistics
+from .filters import DashboardFilterForm
+from .tables import TABLES, Dashboard
+
+# The headline figures shown as cards above the tables (rows of the overview table).
+CARDS = 10
+
+
+class StatisticsMixin(LoginRequiredMixin):
+    """Signed in, with a post that may see statistics (else 403); the filters read."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                access_statistics(request.user)
+            except PermissionDenied as refused:
+                # A page that says why, rather than the bare 403.
+                context = {"reason": str(refused)}
+                return render(request, "dashboard/forbidden.html", context, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def board(self) -> Dashboard:
+        self.form = DashboardFilterForm(self.request.GET, user=self.request.user)
+        return Dashboard(self.request.user, self.form.period())
+
+
+class DashboardView(StatisticsMixin, TemplateView):
+    template_name = "dashboard/index.html"
+
+    def get_context_data(self, **kwargs):
+        board = self.board()
+        tables = [build(board) for build in TABLES.values()]
+        overview = tables[0]
+        return super().get_context_data(
+            form=self.form,
+            period=board.period,
+            query=board.query(),
+            cards=overview.rows[:CARDS],
+            tables=tables,
+            charts={t.slug: t.chart for t in tables if t.chart},
+            chart_axes={"count": _("Cases"), "percent": _("Per cent")},
+            **kwargs,
+        )
+
+
+class WarningView(StatisticsMixin, TemplateView):
+    """The cases of one repeat warning: only those the user may see, in the window."""
+
+    template_name = "dashboard/warning.html"
+
+    def get_context_data(self, kind, **kwargs):
+        if kind not in warnings.KINDS:
+            raise Http404
+        board = self.board()
+        key = self.request.GET.get("key", "")[:200]
+        title, cases = warnings.warning_cases(board.window_cases, kind, key)
+        listed = list(
+            cases.select_related("handling_org").order_by("-reported_at", "-id")[
+                : warnings.CASES_LIMIT
+            ]
+        )
+        return super().get_context_data(
+            kind_label=warnings.KINDS[kind],
+            title=title,
+            cases=listed,
+            window=board.window,
+            threshold=warnings.THRESHOLD,
+            limit=warnings.CASES_LIMIT,
+            back_query=board.query(),
+            **kwargs,
+        )
+
+
+class ExportView(StatisticsMixin, View):
+    """One table of the dashboard as CSV or Excel, under the same filters and rules."""
+
+    def get(self, request, table, extension):
+        build = TABLES.get(table)
+        if build is None or extension not in exports.FORMATS:
+            raise Http404
+        board = self.board()
+        built = build(board)
+        if extension == "csv":
+            response = StreamingHttpResponse(
+                exports.csv_lines(built, get_language()), content_type=exports.FORMATS["csv"]
+            )
+        else:
+            response = HttpResponse(
+                exports.xlsx_bytes(built, board.period), content_type=exports.FORMATS["xlsx"]
+            )
+        response["Content-Disposition"] = exports.content_disposition(
+            built, board.period, extension
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response
