@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "documents",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
     "mediation.api",
     "mediation.dashboard",
 ]
@@ -244,3 +245,49 @@ PORTAL = {
     "CODES_PER_HOUR": 5,
     "SESSION_HOURS": 2,
 }
+
+# --- The open API (mediation/api/) ---------------------------------------------------
+# Tokens only (no sessions), JSON only, every error in one shape (mediation.api.errors),
+# a rate per token (MEDIATION_API_RATE: DRF's "number/period", e.g. 120/minute),
+# counted in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mediation.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["mediation.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": env.str("MEDIATION_API_RATE", default="120/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "mediation.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "mediation.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "矛盾纠纷多元化解平台 Open API",
+    "DESCRIPTION": (
+        "Cases from the 12345 hotline and other systems, court, police and petition "
+        "referrals, and the documents the caller may see. Authenticate with "
+        "`Authorization: Bearer <token>`; errors are JSON with a stable code and a "
+        "Chinese message."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "mediation.models.cases.CaseStatus",
+        "ChannelEnum": "mediation.models.cases.Channel",
+        "IntakeChannelEnum": "mediation.api.serializers.INTAKE_CHANNEL_CHOICES",
+        "PersonKindEnum": "mediation.models.people.PersonKind",
+        "OrgKindEnum": "mediation.models.organisations.OrgKind",
+        "ReferralKindEnum": "mediation.models.referrals.ReferralKind",
+        "ReferralStatusEnum": "mediation.models.referrals.ReferralStatus",
+        "CourtDecisionEnum": "mediation.models.referrals.CourtDecision",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+    },
+}
+# --- end of the open API's settings ------------------------------------------------
