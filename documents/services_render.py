@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mediation import services_notify
 from mediation.models import AuditAction
 from mediation.services import audit_record
 
@@ -155,6 +156,8 @@ def _store(document_id: int, claimed_at, stage: str, data: bytes, pages: int) ->
             document.signing_sha256 = digest
             document.status = DocumentStatus.SIGNING
             action = AuditAction.DOCUMENT_RENDERED
+            # The parties are asked to sign once their copy exists.
+            services_notify.document_to_sign(document=document)
         else:
             document.pdf.name = name
             document.sha256 = digest

@@ -6,3 +6,12 @@ class MediationConfig(AppConfig):
     name = "mediation"
     verbose_name = _("Dispute mediation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import (
+            extensions,
+            jobs_notifications,  # noqa: F401  (registers the notifications' jobs)
+        )
+        from .demo_notifications import seed_notifications
+
+        extensions.register_demo_seeder(seed_notifications)

@@ -187,3 +187,30 @@ def referral_working_days_by(start: datetime.date, days: int) -> datetime.date:
 def confirmation_apply_by(agreed_on: datetime.date) -> datetime.date:
     """The last day to apply jointly for judicial confirmation (人民调解法 art 33)."""
     return add_calendar_days(agreed_on, JUDICIAL_CONFIRMATION_DAYS)
+
+
+# Notifications: a deadline is announced this many working days before it falls; a
+# missed one is announced if it passed at most this many days ago (a job that was down
+# over a long weekend catches up; a case missed long ago is on the overdue list).
+WARNING_WORKING_DAYS = 2
+OVERDUE_LOOKBACK_DAYS = 7
+
+
+def warning_horizon(today: datetime.date) -> datetime.date:
+    """The last due date to warn about today: ``WARNING_WORKING_DAYS`` working days on."""
+    return add_working_days(today, WARNING_WORKING_DAYS)
+
+
+def overdue_lookback(today: datetime.date) -> datetime.date:
+    """The earliest due date still announced as missed today."""
+    return today - datetime.timedelta(days=OVERDUE_LOOKBACK_DAYS)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The moment ``day`` begins in the platform's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def rating_window_opened_after(moment: datetime.datetime) -> datetime.datetime:
+    """A case closed after this moment may still be rated at ``moment``."""
+    return moment - datetime.timedelta(days=RATING_WINDOW_DAYS)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import deadlines, selectors, signals
+from . import deadlines, selectors, services_notify, signals
 from .atomic import atomic
 from .models import (
     AuditAction,
@@ -281,6 +281,7 @@ def case_verify_close(*, case: Case, actor) -> Case:
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at"])
         audit_record(action=AuditAction.CASE_CLOSED, actor=actor, case=case)
+        services_notify.case_closed(case=case)
         transaction.on_commit(
             lambda: signals.case_closed.send(sender=Case, case=case, actor=actor), robust=True
         )

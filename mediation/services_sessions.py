@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors_sessions
+from . import selectors_sessions, services_notify
 from .models import AuditAction, Case, CaseParty, CaseStatus
 from .models.referrals import Referral, ReferralStatus
 from .models.sessions import (
@@ -98,6 +98,13 @@ def _create_session(*, case, actor, scheduled_at, place, online, public, notices
     SessionNotice.objects.bulk_create(
         SessionNotice(session=session, party=party, channel=channel, sent_by=actor)
         for party, channel in notices
+    )
+    moved_from = extra.get("rescheduled_from")
+    services_notify.session_told(
+        session=session,
+        notices=notices,
+        moved=moved_from is not None,
+        reason=moved_from.reason if moved_from is not None else "",
     )
     return session
 

@@ -12,3 +12,13 @@ def run_job(name: str) -> None:
 def ping() -> str:
     """Answers through the broker; proves the worker is alive."""
     return "pong"
+
+
+@shared_task(name="mediation.send_deliveries", acks_late=True)
+def send_deliveries(ids: list[int]) -> tuple[int, int]:
+    """Send the deliveries ``ids`` that nobody has sent or claimed yet (a message handed
+    over twice sends them once: the second finds them claimed or sent)."""
+    from .services_delivery import deliveries_claim, deliveries_send
+
+    rows = deliveries_claim(ids=ids)
+    return deliveries_send(rows) if rows else (0, 0)

@@ -11,13 +11,14 @@ class WorkflowsConfig(AppConfig):
         from mediation import extensions, jobs
         from mediation.signals import case_reported
 
-        from . import charts, task_lists
+        from . import charts, task_lists, task_notices
         from .flows import start_case_loop
         from .open_tasks import case_open_tasks
         from .timers import SWEEP_EVERY, fire_flow_timers
         from .viewsets import case_loop_viewset, tasks_application
 
         case_reported.connect(start_case_loop, dispatch_uid="workflows.start_case_loop")
+        task_notices.connect()  # staff are told of the loop's new tasks
         extensions.register_app(case_loop_viewset)
         # One inbox and queue for every flow, the case page's charts, the menu's entries.
         extensions.register_app(tasks_application)

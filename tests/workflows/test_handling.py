@@ -15,6 +15,7 @@ from mediation.models import (
     DisputeType,
     MediatorProfile,
     Notification,
+    NotificationEvent,
     OrgKind,
     PartyRole,
     Person,
@@ -80,7 +81,7 @@ def test_handler_escalates_a_micro_case_to_the_community_which_is_told(
     assert micro_case.handling_org == district.community
     assert micro_case.mediator is None
     assert micro_case.due_at == deadlines.tier_due_date(timezone.localdate(), Tier.SMALL)
-    notice = Notification.objects.get(case=micro_case)
+    notice = Notification.objects.get(case=micro_case, event=NotificationEvent.NOTICE)
     assert notice.organisation == district.community
     assert "涉及多户居民" in notice.text
     # The level above dispatches the case again.

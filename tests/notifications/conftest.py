@@ -1,0 +1,54 @@
+"""Messages stay in memory: texts in ``mediation.sms.outbox`` (LocmemBackend), emails in
+``django.core.mail.outbox``. A broken gateway stands for the outside world failing."""
+
+import pytest
+from django.utils import translation
+
+from mediation import sms
+from mediation.models import PartyRole, Person
+from tests.factories import make_id_number, natural, report_case
+
+PHONE = "13800138000"
+
+
+class BrokenSms(sms.SmsBackend):
+    """The SMS gateway is down."""
+
+    def send(self, phone: str, text: str) -> None:
+        raise ConnectionError("gateway unreachable")
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(settings):
+    """Messages are read in their source language, English; their Chinese is the
+    catalogue's concern (tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def texts(settings):
+    settings.SMS_BACKEND = "mediation.sms.LocmemBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def case(district):
+    """A case at the street: 张三 has a mobile phone, 李四 only an email, 王五 neither."""
+    parties = [
+        natural("张三", PartyRole.APPLICANT, id_number=make_id_number(), phone=PHONE),
+        natural("李四", PartyRole.RESPONDENT, phone=""),
+        natural("王五", PartyRole.RESPONDENT, phone=""),
+    ]
+    case = report_case(handling_org=district.street, actor=district.street_staff, parties=parties)
+    Person.objects.filter(case_parties__case=case, name="李四").update(email="lisi@example.com")
+    return case
