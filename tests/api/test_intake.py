@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mediation.models import AuditEvent, Case, Channel, CaseStatus
+from mediation.models import AuditEvent, Case, CaseStatus, Channel
 
 from .conftest import intake_data
 
