@@ -82,11 +82,11 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[("sms", "SMS"), ("email", "Email")],
                         max_length=8,
-                        verbose_name="channel",
+                        verbose_name="sent by",
                     ),
                 ),
                 ("address", models.CharField(max_length=254, verbose_name="sent to")),
-                ("subject", models.CharField(blank=True, max_length=200, verbose_name="subject")),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="email subject")),
                 ("body", models.TextField(verbose_name="message")),
                 (
                     "status",

@@ -42,7 +42,7 @@ class Delivery(models.Model):
     """One message to one recipient on one channel, and what became of it."""
 
     event = models.CharField(_("event"), max_length=24, choices=NotificationEvent.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=DeliveryChannel.choices)
+    channel = models.CharField(_("sent by"), max_length=8, choices=DeliveryChannel.choices)
     case = models.ForeignKey(
         "mediation.Case",
         verbose_name=_("case"),
@@ -69,7 +69,7 @@ class Delivery(models.Model):
     )
     # The phone number or email address the message goes to, as it was when it was made.
     address = models.CharField(_("sent to"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject = models.CharField(_("email subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     status = models.CharField(
         _("status"),
