@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[("sms", "SMS"), ("email", "Email")],
                         max_length=8,
-                        verbose_name="sent by",
+                        verbose_name="sent through",
                     ),
                 ),
                 ("address", models.CharField(max_length=254, verbose_name="sent to")),

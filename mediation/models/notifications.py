@@ -42,7 +42,7 @@ class Delivery(models.Model):
     """One message to one recipient on one channel, and what became of it."""
 
     event = models.CharField(_("event"), max_length=24, choices=NotificationEvent.choices)
-    channel = models.CharField(_("sent by"), max_length=8, choices=DeliveryChannel.choices)
+    channel = models.CharField(_("sent through"), max_length=8, choices=DeliveryChannel.choices)
     case = models.ForeignKey(
         "mediation.Case",
         verbose_name=_("case"),
