@@ -391,10 +391,10 @@ def _warning_table(board: Dashboard, kind: str) -> Table:
         Column(_("First reported"), "date"),
         Column(_("Last reported"), "date"),
     ]
-    base = reverse("dashboard:warning", args=[kind])
+    base = reverse("dashboard:warning")
     rows = []
     for warning in found:
-        url = f"{base}?{board.query(key=warning.key)}"
+        url = f"{base}?{board.query(kind=kind, key=warning.key)}"
         row = [Cell(warning.label, "text", url)]
         if kind == "party":
             row.append(Cell(warning.detail, "text"))

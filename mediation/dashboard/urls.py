@@ -18,10 +18,10 @@ class DashboardApplication(Application):
     menu_template_name = "dashboard/app_menu.html"
 
     index_path = path("", views.DashboardView.as_view(), name="index")
-    warning_path = path("warnings/<slug:kind>/", views.WarningView.as_view(), name="warning")
-    export_path = path(
-        "export/<slug:table>.<slug:extension>", views.ExportView.as_view(), name="export"
-    )
+    # The table, the warning and the file's format are query parameters, beside the
+    # filters: ?table=trend&format=xlsx, ?kind=party&key=42.
+    warning_path = path("warnings/", views.WarningView.as_view(), name="warning")
+    export_path = path("export/", views.ExportView.as_view(), name="export")
 
 
 def menu_entries(request) -> list[extensions.MenuEntry]:

@@ -60,7 +60,8 @@ class WarningView(StatisticsMixin, TemplateView):
 
     template_name = "dashboard/warning.html"
 
-    def get_context_data(self, kind, **kwargs):
+    def get_context_data(self, **kwargs):
+        kind = self.request.GET.get("kind", "party")
         if kind not in warnings.KINDS:
             raise Http404
         board = self.board()
@@ -78,6 +79,7 @@ class WarningView(StatisticsMixin, TemplateView):
             window=board.window,
             threshold=warnings.THRESHOLD,
             limit=warnings.CASES_LIMIT,
+            kind=kind,
             back_query=board.query(),
             **kwargs,
         )
@@ -86,7 +88,9 @@ class WarningView(StatisticsMixin, TemplateView):
 class ExportView(StatisticsMixin, View):
     """One table of the dashboard as CSV or Excel, under the same filters and rules."""
 
-    def get(self, request, table, extension):
+    def get(self, request):
+        table = request.GET.get("table", "overview")
+        extension = request.GET.get("format", "csv")
         build = TABLES.get(table)
         if build is None or extension not in exports.FORMATS:
             raise Http404

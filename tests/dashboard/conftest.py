@@ -1,0 +1,51 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from mediation.dashboard.tables import TABLES
+
+URL = "dashboard:index"
+# The demo's history ends on this day and reaches back about eighteen months.
+TODAY = datetime.date(2026, 11, 21)
+WHOLE_HISTORY = {"start": "2025-04-01", "end": TODAY.isoformat()}
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(settings):
+    """The pages' labels in their source language, English; their Chinese is the
+    catalogue's concern (tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def dashboard(client, user, **query):
+    client.force_login(user)
+    response = client.get(reverse(URL), query)
+    assert response.status_code == 200, response.status_code
+    return {table.slug: table for table in response.context["tables"]}
+
+
+def overview(tables) -> dict[str, str]:
+    """The overview table as {figure: text}."""
+    return {row[0].text: row[1].value for row in tables["overview"].rows}
+
+
+def first_column(table) -> list[str]:
+    return [row[0].text for row in table.rows]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo district's history (no flows), with its ratings and repeat disputes."""
+    from mediation.dashboard.demo import seed_statistics
+
+    call_command("seed_demo", cases=240, today=TODAY.isoformat(), flows=False, stdout=io.StringIO())
+    seed_statistics()
+
+
+__all__ = ["TABLES", "WHOLE_HISTORY", "dashboard", "first_column", "overview"]
