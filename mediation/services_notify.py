@@ -61,7 +61,7 @@ def document_to_sign(*, document) -> None:
         event=NotificationEvent.DOCUMENT_TO_SIGN,
         case=case,
         parties=[Party(person) for person in parties_of(case)],
-        context={"document": document.get_kind_display()},
+        context={"document": document},
     )
 
 
@@ -71,5 +71,4 @@ def case_closed(*, case) -> None:
         event=NotificationEvent.CASE_CLOSED,
         case=case,
         parties=[Party(person) for person in parties_of(case)],
-        context={"outcome": case.get_outcome_display()},
     )

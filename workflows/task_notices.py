@@ -48,9 +48,8 @@ def task_created(sender, instance, created, raw=False, **kwargs) -> None:
     if audience is None:
         return
     case = case_of(instance.process)
-    services_notify.task_assigned(
-        case=case, task=str(instance.flow_task.task_title), **audience(case)
-    )
+    # The title stays lazy: it is read in the site's language, not the actor's.
+    services_notify.task_assigned(case=case, task=instance.flow_task.task_title, **audience(case))
 
 
 def connect() -> None:

@@ -146,7 +146,8 @@ def test_notifications_page_shows_notices_to_the_users_organisation_not_anothers
     assert "别的街道的通知" not in html
     assert reverse("cases:detail", args=[case.pk]) in html
     menu = _page(client, district.street_staff, reverse("cases:list"))
-    assert re.search(r'mp-badge">2</span>', menu)
+    # The two above, and the new task of reviewing the case, told to its street.
+    assert re.search(r'mp-badge">3</span>', menu)
 
 
 def test_marking_a_notification_read_changes_only_that_one(client, district):
