@@ -84,17 +84,17 @@ def _identity(prefix: str = ""):
 
 
 def party_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
+    # From the cases, joined to their parties and people: one pass over the window.
     rows = (
-        CaseParty.objects.filter(case_id__in=cases.values("pk"))
-        .annotate(identity=_identity("person__"))
+        cases.annotate(identity=_identity("parties__person__"))
         .filter(identity__isnull=False)
         .values("identity")
         .annotate(
-            cases=Count("case_id", distinct=True),
-            person_pk=Min("person_id"),
-            party_name=Min("person__name"),
-            first=Min("case__reported_at"),
-            last=Max("case__reported_at"),
+            cases=Count("pk", distinct=True),
+            person_pk=Min("parties__person_id"),
+            party_name=Min("parties__person__name"),
+            first=Min("reported_at"),
+            last=Max("reported_at"),
         )
         .filter(cases__gte=THRESHOLD)
         .order_by("-cases", "-last", "identity")[:LIMIT]
