@@ -113,7 +113,8 @@ def _repeat_cluster() -> int:
         .select_related("user")
         .first()
     )
-    location = f"{grid.parent.name if grid.parent else grid.name}3栋2单元601室"
+    community = grid.parent.name if grid.parent else grid.name
+    location = f"{community.removesuffix('居民委员会').removesuffix('村民委员会')}3栋2单元601室"
     now = timezone.now()
     made = 0
     for days_ago in CLUSTER_DAYS_AGO:

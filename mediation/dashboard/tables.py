@@ -132,13 +132,13 @@ class Dashboard:
 
 
 FIGURE_COLUMNS = (
-    ("reported", gettext_lazy("Reported"), "int"),
-    ("accepted", gettext_lazy("Accepted"), "int"),
-    ("closed", gettext_lazy("Closed"), "int"),
+    ("reported", gettext_lazy("Cases reported"), "int"),
+    ("accepted", gettext_lazy("Cases accepted"), "int"),
+    ("closed", gettext_lazy("Cases closed"), "int"),
     ("closure_rate", gettext_lazy("Closure rate"), "pct"),
     ("agreements", gettext_lazy("Agreements"), "int"),
     ("success_rate", gettext_lazy("Success rate"), "pct"),
-    ("overdue", gettext_lazy("Overdue"), "int"),
+    ("overdue", gettext_lazy("Cases overdue"), "int"),
     ("days_to_close", gettext_lazy("Average days to close"), "days"),
 )
 
@@ -163,8 +163,8 @@ def _bar_chart(labels, rows: list[Figures], horizontal=False) -> dict:
         "horizontal": horizontal,
         "labels": [str(label) for label in labels],
         "datasets": [
-            {"label": _("Reported"), "data": [f.reported for f in rows], "axis": "count"},
-            {"label": _("Closed"), "data": [f.closed for f in rows], "axis": "count"},
+            {"label": _("Cases reported"), "data": [f.reported for f in rows], "axis": "count"},
+            {"label": _("Cases closed"), "data": [f.closed for f in rows], "axis": "count"},
             {"label": _("Agreements"), "data": [f.agreements for f in rows], "axis": "count"},
         ],
     }
@@ -349,7 +349,7 @@ def mediator_table(board: Dashboard) -> Table:
     columns = [
         Column(_("Mediator"), "text"),
         Column(_("Cases handled"), "int"),
-        Column(_("Closed"), "int"),
+        Column(_("Cases closed"), "int"),
         Column(_("Agreements"), "int"),
         Column(_("Success rate"), "pct"),
         Column(_("Average days to close"), "days"),

@@ -14,9 +14,6 @@ from .access import access_statistics
 from .filters import DashboardFilterForm
 from .tables import TABLES, Dashboard
 
-# The headline figures shown as cards above the tables (rows of the overview table).
-CARDS = 10
-
 
 class StatisticsMixin(LoginRequiredMixin):
     """Signed in, with a post that may see statistics (else 403); the filters read."""
@@ -47,7 +44,7 @@ class DashboardView(StatisticsMixin, TemplateView):
             form=self.form,
             period=board.period,
             query=board.query(),
-            cards=overview.rows[:CARDS],
+            cards=overview.rows,
             tables=tables,
             charts={t.slug: t.chart for t in tables if t.chart},
             chart_axes={"count": _("Cases"), "percent": _("Per cent")},

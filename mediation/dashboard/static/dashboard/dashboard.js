@@ -1,5 +1,7 @@
 /* The dashboard's charts, drawn with the vendored Chart.js from the figures the page
-   embeds (#db-charts). Each chart has the same figures as a table below it. */
+   embeds (#db-charts). Each chart has the same figures as a table below it.
+   The site navigates with Turbo: the charts are drawn on every page load, once the
+   chart library's script has loaded. */
 (function () {
   "use strict";
   function draw() {
@@ -10,7 +12,7 @@
     var colours = ["#3f51b5", "#26a69a", "#ffa726", "#e53935", "#8e24aa", "#546e7a"];
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var spec = charts[canvas.dataset.chart.replace(/^chart-/, "")];
-      if (!spec) { return; }
+      if (!spec || window.Chart.getChart(canvas)) { return; }
       var hasPercent = spec.datasets.some(function (d) { return d.axis === "percent"; });
       var datasets = spec.datasets.map(function (d, i) {
         var colour = colours[i % colours.length];
@@ -57,9 +59,13 @@
       });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
+  function ready() {
+    if (!document.getElementById("db-charts")) { return; }
+    if (typeof window.Chart !== "undefined") { draw(); return; }
+    var library = document.querySelector('script[src*="dashboard/chart.umd"]');
+    if (library) { library.addEventListener("load", draw, { once: true }); }
   }
+  document.addEventListener("DOMContentLoaded", ready);
+  document.addEventListener("turbo:load", ready);
+  if (document.readyState !== "loading") { ready(); }
 })();
