@@ -82,6 +82,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/documents.py
 	$(PY) bench/access.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) var/static var/test.sqlite3*

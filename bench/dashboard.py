@@ -1,0 +1,215 @@
+"""The statistics dashboard's queries at 100k and 1M cases, on PostgreSQL (issue 7).
+
+For a centre director (the whole district) and a street centre's staff member it builds
+every table of the dashboard (``mediation.dashboard.tables.TABLES``) over the default
+period (this year) and prints, per table, its queries and the database milliseconds of
+its slowest query (median and 95th percentile over the runs) and of the whole table.
+The target: no query above 200 ms at a million cases.
+
+Each size has a database of its own that is kept between runs
+(``mediation_dashbench_<size>`` on the server of ``DATABASE_URL``; ``BENCH_DASHBOARD_DB``
+changes the prefix), seeded by ``seed_demo --no-flows`` (a million cases take about a
+quarter of an hour) and then given, in a few SQL statements, what the bulk history lacks
+and the figures read: the mediator named on each mediated case (from the audit trail),
+ratings for most closed cases, and the five diagnoses' records on a share of cases.
+``BENCH_DASHBOARD_SIZES`` (default ``100000,1000000``) sets the sizes and
+``BENCH_DASHBOARD_RUNS`` (default 10) the runs.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+USERS = (("director", "director"), ("street-centre staff", "street"))
+TARGET_MS = 200
+
+
+def _bench_url(size: int) -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    parts = urlsplit(url)
+    prefix = os.environ.get("BENCH_DASHBOARD_DB", "mediation_dashbench")
+    return urlunsplit(parts._replace(path=f"/{prefix}_{size}"))
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_DASHBOARD_SIZES", "100000,1000000").split(",")]
+    if _bench_url(sizes[0]) is None:
+        print("statistics dashboard: PostgreSQL only (set DATABASE_URL); skipped")
+        return
+    runs = int(os.environ.get("BENCH_DASHBOARD_RUNS", "10"))
+    print()
+    print(
+        f"statistics dashboard, default period (this year), database ms over {runs} runs: "
+        f"the slowest query of each table (p50 / p95) and the whole table (p50)"
+    )
+    print(
+        f"| {'cases':>9} | {'user':19} | {'in scope':>8} | {'table':16} | {'queries':>7} "
+        f"| {'slowest p50':>11} | {'slowest p95':>11} | {'table p50':>9} |"
+    )
+    print("|" + "|".join("-" * width for width in (11, 21, 10, 18, 9, 13, 13, 11)) + "|")
+    sys.stdout.flush()
+    for size in sizes:
+        url = _bench_url(size)
+        _ensure_database(url)
+        subprocess.run(
+            [sys.executable, __file__, str(size)],
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+        )
+
+
+# What the bulk history lacks, added once (each statement checks it is not done yet).
+ENRICH = (
+    # The mediator of each mediated case, from the audit trail (as the demo's seeder does).
+    """
+    UPDATE mediation_case c SET mediator_id = a.actor_id
+    FROM (
+        SELECT DISTINCT ON (case_id) case_id, actor_id FROM mediation_auditevent
+        WHERE action = 'case.mediating' AND actor_id IS NOT NULL
+        ORDER BY case_id, at DESC
+    ) a
+    WHERE a.case_id = c.id AND c.mediator_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM mediation_caserating)
+    """,
+    # Ratings: the parties of nineteen closed cases in twenty, 96% of them five stars.
+    """
+    INSERT INTO mediation_caserating (case_id, party_id, stars, comment, rated_at)
+    SELECT p.case_id, p.id, CASE WHEN (p.id * 7919) % 100 < 96 THEN 5 ELSE 4 END, '',
+           c.closed_at + interval '1 day'
+    FROM mediation_caseparty p JOIN mediation_case c ON c.id = p.case_id
+    WHERE c.status = 'closed' AND p.role <> 'third_party' AND c.id % 20 <> 0
+      AND NOT EXISTS (SELECT 1 FROM mediation_caserating)
+    """,
+    # The five diagnoses' records: return visits, home visits, leader cases, joint
+    # consultations on a share of the cases.
+    """
+    INSERT INTO mediation_returnvisit (case_id, due_on, result, notes)
+    SELECT id, (closed_at + interval '30 days')::date, 'stable', '' FROM mediation_case
+    WHERE status = 'closed' AND id % 10 = 3
+      AND NOT EXISTS (SELECT 1 FROM mediation_returnvisit)
+    """,
+    """
+    INSERT INTO mediation_homevisit (case_id, party_id, visit_on, address, purpose,
+                                     visitor_id, created_at)
+    SELECT p.case_id, p.id, c.reported_at::date + 2, '', '',
+           (SELECT min(id) FROM auth_user), c.reported_at
+    FROM mediation_caseparty p JOIN mediation_case c ON c.id = p.case_id
+    WHERE c.id % 50 = 7 AND p.role = 'applicant'
+      AND NOT EXISTS (SELECT 1 FROM mediation_homevisit)
+    """,
+    """
+    INSERT INTO mediation_leadercase (case_id, leader_id, appointed_at, plan, sign_off_note)
+    SELECT id, (SELECT min(id) FROM auth_user), reported_at, '', '' FROM mediation_case
+    WHERE id % 200 = 11 AND NOT EXISTS (SELECT 1 FROM mediation_leadercase)
+    """,
+    """
+    INSERT INTO mediation_jointconsultation (case_id, reason, summoned_at, plan, planned_at)
+    SELECT id, '', reported_at, '', reported_at + interval '3 days' FROM mediation_case
+    WHERE id % 100 = 13 AND NOT EXISTS (SELECT 1 FROM mediation_jointconsultation)
+    """,
+)
+
+
+def _enrich() -> None:
+    from django.db import connection, transaction
+
+    started = time.monotonic()
+    changed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in ENRICH:
+            cursor.execute(statement)
+            changed += max(cursor.rowcount, 0)
+    if not changed:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"  (enriched and analysed in {time.monotonic() - started:.0f} s)", file=sys.stderr)
+
+
+def _timer(spent: list):
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - start) * 1000)
+
+    return timed
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def rows(size: int) -> None:
+    """Seed the database up to ``size`` cases if needed, and print its rows."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mediation.dashboard.filters import default_period
+    from mediation.dashboard.tables import TABLES, Dashboard
+    from mediation.models import Case
+
+    call_command("migrate", verbosity=0)
+    if Case.objects.count() < size:
+        call_command("seed_demo", "--cases", str(size), "--no-flows", verbosity=0)
+    _enrich()
+    runs = int(os.environ.get("BENCH_DASHBOARD_RUNS", "10"))
+    period = default_period()
+    for label, username in USERS:
+        user = get_user_model().objects.get(username=username)
+        in_scope = Dashboard(user, period).cases.count()
+        # Per table, per run: the milliseconds of each query.
+        timings = {slug: [] for slug in TABLES}
+        for run in range(runs + 1):
+            board = Dashboard(user, period)
+            for slug, build in TABLES.items():
+                spent: list[float] = []
+                with connection.execute_wrapper(_timer(spent)):
+                    build(board)
+                if run:  # the first run warms the caches
+                    timings[slug].append(spent)
+        for slug, measured in timings.items():
+            slowest = [max(spent, default=0.0) for spent in measured]
+            whole = [sum(spent) for spent in measured]
+            queries = max(len(spent) for spent in measured)
+            flag = " !" if _p95(slowest) > TARGET_MS else ""
+            print(
+                f"| {size:9,} | {label:19} | {in_scope:8,} | {slug:16} | {queries:7} "
+                f"| {statistics.median(slowest):11.1f} | {_p95(slowest):11.1f} "
+                f"| {statistics.median(whole):9.1f} |{flag}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        rows(int(sys.argv[1]))
+    else:
+        main()
