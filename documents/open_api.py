@@ -56,6 +56,9 @@ class DocumentOutput(serializers.ModelSerializer):
     responses=DocumentOutput(many=True),
 )
 class CaseDocumentListView(ApiView):
+    """A case's documents: every one with the full view of the case, the issued ones
+    sent back with a referring body's limited view."""
+
     def get(self, request, case):
         documents = selectors.case_documents(access.case_access(request.user, case))
         return self.paginated(documents, DocumentOutput)
@@ -80,6 +83,8 @@ class PdfRenderer(renderers.BaseRenderer):
     },
 )
 class DocumentPdfView(ApiView):
+    """The document's PDF (the issued, sealed copy; else the copy for signing)."""
+
     renderer_classes = [renderers.JSONRenderer, PdfRenderer]
 
     def get(self, request, case, pk):

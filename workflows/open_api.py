@@ -26,6 +26,9 @@ from . import open_api_court as court
 from .petition import transfer_petition
 from .police import refer_110_call
 
+# Dates before this are typing errors, and out of range once moved to UTC.
+EARLIEST_YEAR = 1900
+
 
 class PoliceReferralInput(StrictSerializer):
     """A 110 call that is not a police matter, as the officer's referral page takes it."""
@@ -37,6 +40,13 @@ class PoliceReferralInput(StrictSerializer):
     location = serializers.CharField(max_length=200)
     incident_at = serializers.DateTimeField()
     parties = parties_field()
+
+    def validate_incident_at(self, value):
+        if value.year < EARLIEST_YEAR:
+            raise serializers.ValidationError(
+                _("Give a date after %(year)s.") % {"year": EARLIEST_YEAR}, code="too_early"
+            )
+        return value
 
 
 class PetitionReferralInput(StrictSerializer):
@@ -152,6 +162,8 @@ class _ReferralList(IdempotentCreate, ApiView):
     ),
 )
 class PoliceReferralListView(_ReferralList):
+    """The police referrals whose cases the caller sees; and a new one from a station."""
+
     model = PoliceReferral
     output_class = PoliceReferralOutput
     related = ("case", "case__centre", "station")
@@ -188,6 +200,8 @@ class PoliceReferralListView(_ReferralList):
     ),
 )
 class PetitionReferralListView(_ReferralList):
+    """The petition referrals whose cases the caller sees; and a new one from a bureau."""
+
     model = PetitionReferral
     output_class = PetitionReferralOutput
     related = ("case", "case__centre", "bureau")
@@ -222,7 +236,7 @@ class _ReferralDetail(ApiView):
     related = ()
 
     def get(self, request, pk):
-        """404 unless the caller sees the referral's case, as for one that does not exist."""
+        # 404 unless the caller sees the referral's case, as for one that does not exist.
         referral = self.model.objects.select_related(*self.related).filter(pk=pk).first()
         if referral is None:
             raise exceptions.NotFound()
@@ -232,6 +246,8 @@ class _ReferralDetail(ApiView):
 
 @extend_schema(summary="A police referral's status", responses=PoliceReferralOutput)
 class PoliceReferralDetailView(_ReferralDetail):
+    """A police referral's status: its acceptance, a hand-back, the case's outcome."""
+
     model = PoliceReferral
     output_class = PoliceReferralOutput
     related = PoliceReferralListView.related
@@ -239,6 +255,8 @@ class PoliceReferralDetailView(_ReferralDetail):
 
 @extend_schema(summary="A petition referral's status", responses=PetitionReferralOutput)
 class PetitionReferralDetailView(_ReferralDetail):
+    """A petition referral's status: its clocks, an objection, the result sent back."""
+
     model = PetitionReferral
     output_class = PetitionReferralOutput
     related = PetitionReferralListView.related

@@ -177,6 +177,8 @@ _LISTED = ("case", "court", "centre")
     ),
 )
 class CourtReferralListView(IdempotentCreate, ApiView):
+    """The court referrals whose cases the caller sees; and a new referral from a court."""
+
     query_fields = ("status",)
 
     def get(self, request):
@@ -220,6 +222,8 @@ class CourtReferralListView(IdempotentCreate, ApiView):
 
 @extend_schema(summary="A court referral's status and outcome", responses=ReferralOutput)
 class CourtReferralDetailView(ApiView):
+    """A referral's status and outcome, for those who see its case."""
+
     def get(self, request, pk):
         referral, _case_access = referral_access(request.user, pk)
         return Response(referral_data(referral))
@@ -277,6 +281,7 @@ class CourtStepView(IdempotentCreate, ApiView):
 
 @extend_schema(
     summary="Record the court's decision on judicial confirmation",
+    description="Accepted, then confirmed or refused: the flow's court_decides step.",
     request=DecisionInput,
     responses={200: ReferralOutput},
 )
@@ -292,6 +297,7 @@ class CourtDecisionView(CourtStepView):
 
 @extend_schema(
     summary="Record the court's case number: registration (立案) or the resumed trial",
+    description="A returned delegation is registered; a returned entrustment resumes its trial.",
     request=RegistrationInput,
     responses={200: ReferralOutput},
 )

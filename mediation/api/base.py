@@ -25,6 +25,8 @@ from .errors import API_LANGUAGE, UNKNOWN_FIELD, error_body
 from .models import IdempotentRequest
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The largest id a database key holds: a larger one in an address names nothing.
+MAX_ID = 2**63 - 1
 IDEMPOTENCY_KEY_MAX = 200
 
 
@@ -77,6 +79,8 @@ class ApiView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise exceptions.NotFound()
         if request.method == "GET":
             allowed = {*self.query_fields, Pages.page_query_param}
             if unknown := set(request.query_params) - allowed:

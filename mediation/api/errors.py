@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -160,6 +161,7 @@ def exception_handler(exc, context):
     return Response(error_body("server_error"), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other address under the API: a 404 in the API's shape, not the site's page."""
     with translation.override(API_LANGUAGE):

@@ -6,6 +6,7 @@ the rules across fields stay in the services. Outputs carry no ID or phone numbe
 personal data never leaves through the API.
 """
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -159,9 +160,22 @@ def parties_field() -> serializers.ListField:
     return serializers.ListField(child=PartyInput(), min_length=MIN_PARTIES, max_length=MAX_PARTIES)
 
 
-def organisation_field(queryset, **kwargs) -> serializers.SlugRelatedField:
+class OrganisationCodeField(serializers.SlugRelatedField):
+    """An organisation named by its code (``jk-th``): a value that cannot be a code is
+    not looked up (a database refuses some characters outright)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not CODE_RE.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:60])
+        return super().to_internal_value(data)
+
+
+CODE_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
+def organisation_field(queryset, **kwargs) -> OrganisationCodeField:
     """An organisation named by its code (``jk-th``), among ``queryset``."""
-    return serializers.SlugRelatedField(slug_field="code", queryset=queryset, **kwargs)
+    return OrganisationCodeField(slug_field="code", queryset=queryset, **kwargs)
 
 
 # The channels an intake may name; the referring bodies use their referral endpoints.

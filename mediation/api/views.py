@@ -12,7 +12,7 @@ from mediation.forms import CaseFilterForm
 from mediation.models import CaseStatus, Channel, DisputeType, Organisation, OrgKind, Tier
 from mediation.selectors_handoffs import receiving_centres
 
-from .base import ApiView, IdempotentCreate
+from .base import MAX_ID, ApiView, IdempotentCreate
 from .serializers import CaseDetail, CaseIntakeInput, CaseSummary, PartyInput
 
 FILTERS = ("q", "status", "tier", "dispute_type", "channel", "organisation", "overdue")
@@ -49,9 +49,17 @@ def form_fields(form) -> dict:
     ),
 )
 class CaseListView(IdempotentCreate, ApiView):
+    """The cases the caller's organisation sees, filtered and paged as the staff case
+    list is; and a new case reported by the caller's system."""
+
     query_fields = FILTERS
 
     def get(self, request):
+        organisation = request.query_params.get("organisation", "")
+        if organisation and not (organisation.isdigit() and int(organisation) <= MAX_ID):
+            raise exceptions.ValidationError(
+                {"organisation": [_("Give the organisation by its id.")]}
+            )
         form = CaseFilterForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise exceptions.ValidationError(form_fields(form))
@@ -94,11 +102,9 @@ class CaseListView(IdempotentCreate, ApiView):
 
 @extend_schema(summary="One case, as the caller's organisation sees it", responses=CaseDetail)
 class CaseDetailView(ApiView):
+    """One case: the full view, or a referring body's limited one (``mediation.access``)."""
+
     def get(self, request, pk):
         case_access = access.case_access(request.user, pk)
         prefetch_related_objects([case_access.case], "parties__person")
         return Response(CaseDetail(case_access.case, context={"full": case_access.full}).data)
-
-
-def not_allowed(message: str, code: str = "forbidden"):
-    return exceptions.PermissionDenied(message or _("Your organisation may not do this."), code)
