@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import report_case
+from mediation.models import Role
+from tests.factories import report_case, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +26,13 @@ def test_another_street_does_not_see_the_notice(client, district):
     response = client.get(reverse("cases:notifications"))
     assert list(response.context["notifications"]) == []
     assert "mp-badge" not in response.content.decode()
+
+
+def test_a_mediator_posted_at_the_centre_does_not_see_its_notice_of_a_case_not_theirs(
+    client, district
+):
+    mediator = staff("th-mediator", district.street, Role.MEDIATOR)
+    case = report_case(handling_org=district.street, actor=district.street_staff)
+    client.force_login(mediator)
+    html = client.get(reverse("cases:notifications")).content.decode()
+    assert case.number not in html and "mp-badge" not in html
