@@ -19,8 +19,8 @@ from openpyxl.styles import Font
 
 from mediation.exports import BOM, FORMULA_STARTS
 
+from .cells import Table
 from .filters import Period
-from .tables import Table
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

@@ -26,7 +26,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation import access
+from mediation import access, selectors
 from mediation.models import (
     Case,
     CaseStatus,
@@ -58,10 +58,10 @@ def scope(user, period: Period) -> QuerySet[Case]:
     cases = access.cases_visible_to(user).filter(
         reported_at__gte=period.start_at, reported_at__lt=period.end_before
     )
-    return _under(cases, period.organisation).order_by()
+    return under_organisation(cases, period.organisation).order_by()
 
 
-def _under(cases: QuerySet[Case], organisation: Organisation | None) -> QuerySet[Case]:
+def under_organisation(cases: QuerySet[Case], organisation: Organisation | None) -> QuerySet[Case]:
     if organisation is None:
         return cases
     subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
@@ -286,8 +286,6 @@ def by_organisation(
     organisations. Cases handled elsewhere (a referral from another district) are in
     one row of their own (None). Counted per handling organisation in the database,
     then summed up the tree here, over organisations, not cases."""
-    from mediation import selectors
-
     visible = list(selectors.organisations_visible_to(user).only("pk", "name", "path", "kind"))
     if root is not None:
         buckets = [org for org in visible if org.path == root.path or _is_child(org, root)]

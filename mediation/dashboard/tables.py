@@ -1,19 +1,13 @@
-"""Every figure of the dashboard as a table: the page shows them, the exports write them.
-
-A ``Table`` holds typed cells, so the page, the CSV file and the Excel file show the
-same values (``Cell.text`` for the page and the CSV, ``Cell.number`` for Excel). Each
-table is built by its own function from a ``Dashboard``, which holds the user, the
-period and the scope, so an export builds just the table it writes.
+"""Every figure of the dashboard as a table (``cells.Table``): the page shows them, the
+exports write them. Each table is built by its own function from a ``Dashboard``,
+which holds the user, the period and the scope, so an export builds just the table it
+writes.
 """
 
-import dataclasses
-import datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,91 +15,9 @@ from django.utils.translation import gettext_lazy
 from mediation.models import Channel, DisputeType, Tier
 
 from . import figures, warnings
+from .cells import Cell, Column, Table
 from .figures import Figures, Ratings
 from .filters import Period
-
-
-@dataclasses.dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = "int"
-
-
-# How each kind of value is written: the page and CSV text, Excel's number format.
-EXCEL_FORMATS = {
-    "int": "#,##0",
-    "pct": "0.0%",
-    "days": "0.0",
-    "stars": "0.00",
-    "money": "#,##0.00",
-    "date": "yyyy-mm-dd",
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class Cell:
-    value: object
-    kind: str = "text"
-    url: str = ""
-
-    @property
-    def text(self) -> str:
-        value = self.value
-        if value is None or value == "":
-            return ""
-        if self.kind == "int":
-            return f"{value:,}"
-        if self.kind == "pct":
-            return f"{value:.1f}%"
-        if self.kind == "days":
-            return f"{value:.1f}"
-        if self.kind == "stars":
-            return f"{value:.2f}"
-        if self.kind == "money":
-            return f"{value:,.2f}"
-        if self.kind == "date":
-            return f"{_local_date(value):%Y-%m-%d}"
-        return str(value)
-
-    @property
-    def number(self):
-        """The value for a spreadsheet cell: a number where it is one (a rate as a
-        fraction, formatted as a percentage), a date, or text."""
-        value = self.value
-        if value is None or value == "":
-            return None
-        if self.kind == "pct":
-            return value / 100
-        if self.kind == "money":
-            return Decimal(value)
-        if self.kind == "date":
-            return _local_date(value)
-        if self.kind == "text":
-            return str(value)
-        return value
-
-    @property
-    def excel_format(self) -> str | None:
-        return EXCEL_FORMATS.get(self.kind)
-
-
-def _local_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date()
-    return value
-
-
-@dataclasses.dataclass
-class Table:
-    slug: str
-    title: str
-    columns: list[Column]
-    rows: list[list[Cell]]
-    note: str = ""
-    chart: dict | None = None
-
-    def texts(self) -> list[list[str]]:
-        return [[cell.text for cell in row] for row in self.rows]
 
 
 class Dashboard:

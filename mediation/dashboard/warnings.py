@@ -23,7 +23,7 @@ from mediation import access
 from mediation.models import Case, CaseParty, Organisation, Person
 from mediation.personal_data import mask
 
-from .figures import _under
+from .figures import under_organisation
 from .filters import Period
 
 WINDOW_DAYS = 90
@@ -67,7 +67,7 @@ def window_cases(user, period: Period, window: Window) -> QuerySet[Case]:
         reported_at__gte=_midnight(window.since),
         reported_at__lt=_midnight(window.until + datetime.timedelta(days=1)),
     )
-    return _under(cases, period.organisation).order_by()
+    return under_organisation(cases, period.organisation).order_by()
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
