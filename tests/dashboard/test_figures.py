@@ -80,6 +80,8 @@ def test_demo_district_breakdowns_agree_with_a_direct_count(client, demo):
     assert sum(row[3].value for row in tables["trend"].rows) == (
         cases.filter(status=CaseStatus.CLOSED).count()
     )
+    ratings = CaseRating.objects.filter(case__in=cases)
+    assert sum(row[9].value for row in tables["trend"].rows) == ratings.count() > 0
 
 
 def test_referral_sources_count_the_referred_channels(client, demo):
@@ -102,6 +104,8 @@ def test_mediator_performance_counts_each_mediators_cases(client, demo):
     assert handled == direct
     closed = sum(row[2].value for row in tables["mediators"].rows)
     assert closed == cases.filter(status=CaseStatus.CLOSED).count()
+    rated = sum(row[6].value for row in tables["mediators"].rows)
+    assert rated == CaseRating.objects.filter(case__in=cases).count() > 0
 
 
 def test_the_default_period_is_this_year(client, demo):
