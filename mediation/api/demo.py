@@ -6,7 +6,7 @@ README's curl works against any demo; they are for the laptop demo only.
 """
 
 from mediation import services as mediation_services
-from mediation.models import Channel, Organisation, OrgKind
+from mediation.models import Organisation, OrgKind
 
 from . import services
 from .models import ApiToken
@@ -46,9 +46,7 @@ def seed_api_tokens(stdout=None) -> list[tuple[ApiToken, str]]:
             continue
         token = ApiToken.objects.filter(secret_sha256=services.secret_hash(secret)).first()
         if token is None:
-            token = services.token_issue(
-                organisation=organisation, name=name, channel=Channel.HOTLINE, secret=secret
-            ).token
+            token = services.token_issue(organisation=organisation, name=name, secret=secret).token
         issued.append((token, secret))
     if stdout is not None and issued:
         stdout.write("  Demo API tokens (Authorization: Bearer <token>; docs at /api/docs/)")

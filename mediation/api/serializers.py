@@ -19,7 +19,6 @@ from mediation import services
 from mediation.models import (
     Case,
     CaseParty,
-    Channel,
     DisputeType,
     Organisation,
     PartyRole,
@@ -37,6 +36,7 @@ from mediation.validators import (
 )
 
 from .base import StrictSerializer
+from .services import INTAKE_CHANNELS
 
 # Parties of one case, as the staff intake form allows.
 MIN_PARTIES, MAX_PARTIES = 2, 20
@@ -178,8 +178,6 @@ def organisation_field(queryset, **kwargs) -> OrganisationCodeField:
     return OrganisationCodeField(slug_field="code", queryset=queryset, **kwargs)
 
 
-# The channels an intake may name; the referring bodies use their referral endpoints.
-INTAKE_CHANNELS = (Channel.HOTLINE, Channel.ONLINE, Channel.WALK_IN, Channel.GRID)
 INTAKE_CHANNEL_CHOICES = [(c.value, c.label) for c in INTAKE_CHANNELS]
 
 
@@ -192,7 +190,7 @@ class CaseIntakeInput(StrictSerializer):
     channel = serializers.ChoiceField(
         choices=INTAKE_CHANNEL_CHOICES,
         required=False,
-        help_text=_("By default the channel of the token (the 12345 hotline)."),
+        help_text=_("By default the token's channel (the 12345 hotline's token: the hotline)."),
     )
     tier = serializers.ChoiceField(choices=Tier.choices, required=False, default="")
     amount = amount_field()

@@ -38,6 +38,11 @@ ROLE_FOR_KIND = {
     OrgKind.INVITED_ORGANISATION: Role.MEDIATOR,
     OrgKind.DEPARTMENT: Role.DEPARTMENT_LIAISON,
 }
+# The channels a call's intake may name; the referring bodies use their referral
+# endpoints. A token's own channel, the default of its intakes, is one of them.
+INTAKE_CHANNELS = (Channel.HOTLINE, Channel.ONLINE, Channel.WALK_IN, Channel.GRID)
+# A token's channel unless it is issued with another: the hotline is a department.
+CHANNEL_FOR_KIND = {OrgKind.DEPARTMENT: Channel.HOTLINE, OrgKind.GRID: Channel.GRID}
 SECRET_PREFIX = "mdt_"
 # Writing the last use on every call would make each read a write: once a minute is enough.
 LAST_USED_EVERY = datetime.timedelta(minutes=1)
@@ -59,19 +64,20 @@ def token_issue(
     name: str,
     actor=None,
     role: str = "",
-    channel: str = Channel.HOTLINE,
+    channel: str = "",
     secret: str = "",
 ) -> IssuedToken:
     """A new token for ``organisation`` and its service user. ``secret`` is for the demo
     only (a known value); otherwise a random one is made."""
     name = (name or "").strip()
     role = role or ROLE_FOR_KIND.get(organisation.kind, "")
+    channel = channel or CHANNEL_FOR_KIND.get(organisation.kind, Channel.WALK_IN)
     errors = {}
     if not name:
         errors["name"] = _("Name the system that will use the token.")
     if role not in Role.values:
         errors["role"] = _("Choose a role.")
-    if channel not in Channel.values:
+    if channel not in INTAKE_CHANNELS:
         errors["channel"] = _("Choose the channel the case came in by.")
     if errors:
         raise ValidationError(errors)

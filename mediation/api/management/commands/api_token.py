@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mediation.api import services
 from mediation.api.models import ApiToken
-from mediation.models import Channel, Organisation, Role
+from mediation.api.services import INTAKE_CHANNELS
+from mediation.models import Organisation, Role
 
 
 class Command(BaseCommand):
@@ -29,9 +30,10 @@ class Command(BaseCommand):
         )
         issue.add_argument(
             "--channel",
-            default=Channel.HOTLINE,
-            choices=Channel.values,
-            help="The channel of its intakes when a call names none.",
+            default="",
+            choices=INTAKE_CHANNELS,
+            help="The channel of its intakes when a call names none; by default the "
+            "12345 hotline for a department, grid for a grid, walk-in otherwise.",
         )
         revoke = actions.add_parser("revoke", help="Revoke a token.")
         revoke.add_argument("token", type=int, help="The token's id (see list).")
