@@ -15,6 +15,26 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 _whole = contextvars.ContextVar("whole_step", default=False)
 
 
+# The rows a step has locked (SELECT … FOR UPDATE) in its transaction, by model and
+# primary key: a service that would lock and read one again takes it from here.
+_held = contextvars.ContextVar("held_rows", default=None)
+
+
+def hold(instance) -> None:
+    """Inside ``whole_step``: ``instance`` was read under a row lock in this step's
+    transaction, so it is current until the step ends (every write of the step goes
+    through it, and nobody else may write the row). Outside a step: nothing."""
+    held = _held.get()
+    if held is not None:
+        held[(type(instance), instance.pk)] = instance
+
+
+def held(model, pk):
+    """The instance of ``model`` with ``pk`` this step holds locked, or None."""
+    rows = _held.get()
+    return rows.get((model, pk)) if rows else None
+
+
 def atomic():
     """``transaction.atomic()`` for a service's writes."""
     return transaction.atomic(savepoint=not _whole.get())
@@ -34,6 +54,10 @@ def whole_step(*, own_savepoint: bool = True):
     fails the caller whole.
     """
     token = _whole.set(True)
+    # A step within a step shares its rows: the same transaction holds their locks.
+    rows = _held.get()
+    rows = {} if rows is None else rows
+    held_token = _held.set(rows)
     connection = connections[DEFAULT_DB_ALIAS]
     previous = connection.__dict__.get("_savepoint_allowed")
     depth = len(connection.savepoint_ids)
@@ -49,9 +73,14 @@ def whole_step(*, own_savepoint: bool = True):
     connection._savepoint_allowed = savepoint_allowed
     try:
         yield
+    except BaseException:
+        # Rolled back, perhaps only to a savepoint: what was held may have changed.
+        rows.clear()
+        raise
     finally:
         if previous is None:
             del connection._savepoint_allowed
         else:
             connection._savepoint_allowed = previous
+        _held.reset(held_token)
         _whole.reset(token)

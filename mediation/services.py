@@ -358,15 +358,16 @@ def case_report(
                 intake_token=intake_token,
                 reopened_from=reopened_from,
             )
-            audit_record(
-                action=AuditAction.CASE_REPORTED,
-                actor=actor,
-                case=case,
-                number=number,
-                channel=channel,
-                handling_org=handling_org.name,
-            )
-            seen = set()
+            # The parties and the audit events are written in one INSERT each.
+            events = [
+                AuditEvent(
+                    action=AuditAction.CASE_REPORTED,
+                    actor=actor,
+                    case=case,
+                    data={"number": number, "channel": channel, "handling_org": handling_org.name},
+                )
+            ]
+            links, seen = [], set()
             for party, person in people:
                 if person.pk in seen:
                     raise ValidationError(
@@ -374,20 +375,25 @@ def case_report(
                     )
                 seen.add(person.pk)
                 agent = person_upsert(data=party.agent) if party.agent else None
-                CaseParty.objects.create(
-                    case=case,
-                    person=person,
-                    role=party.role,
-                    agent=agent,
-                    agent_relation=party.agent_relation.strip(),
+                links.append(
+                    CaseParty(
+                        case=case,
+                        person=person,
+                        role=party.role,
+                        agent=agent,
+                        agent_relation=party.agent_relation.strip(),
+                    )
                 )
-                audit_record(
-                    action=AuditAction.PARTY_ADDED,
-                    actor=actor,
-                    case=case,
-                    role=party.role,
-                    name=person.name,
+                events.append(
+                    AuditEvent(
+                        action=AuditAction.PARTY_ADDED,
+                        actor=actor,
+                        case=case,
+                        data={"role": party.role, "name": person.name},
+                    )
                 )
+            CaseParty.objects.bulk_create(links)
+            AuditEvent.objects.bulk_create(events)
             # Inside the transaction: a case and the work that starts on it exist together.
             case_reported.send(sender=Case, case=case, actor=actor)
     except IntegrityError:

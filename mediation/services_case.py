@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines, selectors, services_notify, signals
-from .atomic import atomic
+from .atomic import atomic, held
 from .models import (
     AuditAction,
     AuditEvent,
@@ -43,8 +43,11 @@ TIER_LEVEL = {
 
 
 def _locked(case: Case, *allowed: str) -> Case:
-    """Reload ``case`` under a row lock and check that its status is one of ``allowed``."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    """Reload ``case`` under a row lock and check that its status is one of ``allowed``.
+
+    A step that has already read the case under its lock (``atomic.hold``) is not
+    read again."""
+    locked = held(Case, case.pk) or Case.objects.select_for_update().get(pk=case.pk)
     if locked.status not in allowed:
         raise ValidationError(
             _("This step is not possible while the case is “%(status)s”.")
@@ -190,10 +193,13 @@ def case_dispatch(*, case: Case, actor, organisation: Organisation, mediator=Non
             works_there = Membership.objects.filter(
                 user=mediator, organisation__path__startswith=organisation.path
             ).exists()
-            on_roster = MediatorProfile.objects.filter(
-                user=mediator, status=MediatorStatus.ACTIVE
-            ).exists()
-            if not (works_there or on_roster):
+            on_roster = (
+                works_there
+                or MediatorProfile.objects.filter(
+                    user=mediator, status=MediatorStatus.ACTIVE
+                ).exists()
+            )
+            if not on_roster:
                 raise ValidationError(
                     {
                         "mediator": _(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines
-from .atomic import atomic
+from .atomic import atomic, held
 from .models import (
     AuditAction,
     Case,
@@ -23,9 +23,10 @@ from .services import PartyInput, PersonInput, audit_record, case_report
 
 
 def return_visit_schedule(*, case: Case) -> ReturnVisit:
-    """Schedule the return visit to a case that has just closed (回访)."""
+    """Schedule the return visit to a case that has just closed (回访); a visit not
+    made yet is returned as it is. ``visit.scheduled_now`` says which it was."""
     with atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = held(Case, case.pk) or Case.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError(_("Only a closed case gets a return visit."))
         pending = case.return_visits.filter(visited_at__isnull=True).first()
@@ -33,6 +34,7 @@ def return_visit_schedule(*, case: Case) -> ReturnVisit:
             return pending
         due_on = deadlines.return_visit_date(timezone.localdate(case.closed_at))
         visit = ReturnVisit.objects.create(case=case, due_on=due_on)
+        visit.scheduled_now = True
         audit_record(
             action=AuditAction.RETURN_VISIT_SCHEDULED, case=case, due_on=due_on.isoformat()
         )

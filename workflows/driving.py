@@ -5,11 +5,14 @@ task, all under the flow's lock. Code that seeds a demo or measures the engine d
 the same, so that what it makes is what people would have made through the pages.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
-from mediation.atomic import whole_step
+from mediation.atomic import hold, whole_step
 from mediation.models import Case
+
+from .engine import lock_by_reading
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -27,6 +30,14 @@ def _process_path(flow_class) -> str:
     """``process``, followed to the flow's process class when it is a subclass of Process."""
     link = flow_class.process_class._meta.parents.get(Process)
     return f"process__{link.remote_field.get_accessor_name()}" if link else "process"
+
+
+def _holds_case(flow_class) -> bool:
+    try:
+        field = flow_class.process_class._meta.get_field("case")
+    except FieldDoesNotExist:
+        return False
+    return field.related_model is Case and not field.null
 
 
 def task_perform(task, user, action=None, check=None):
@@ -49,11 +60,31 @@ def node_perform(node, process_pk, user, action=None):
 
 
 def _perform(flow_class, process_pk, lookup, user, action, check):
-    with whole_step(), flow_class.lock(process_pk):
-        # Read under the lock, with its process as the flow's process class: one
-        # query for what refresh_from_db() and the activation's process would read in three.
-        tasks = flow_class.task_class._default_manager.select_related(_process_path(flow_class))
-        task = tasks.get(**lookup)
+    # The task, with its process as the flow's process class: one query for what
+    # refresh_from_db() and the activation's process would read in three. Where the
+    # flow's lock allows, the same query takes the lock (FOR UPDATE OF the process's row).
+    path = _process_path(flow_class)
+    tasks = flow_class.task_class._default_manager.select_related(path)
+    # A flow whose process holds the case (the case loop) locks the case's row in the
+    # same query: the step's service would lock and read it next (``atomic.hold``).
+    with_case = _holds_case(flow_class)
+    locked = (path, f"{path}__case") if with_case else (path,)
+
+    def locking_query():
+        # An inner join: PostgreSQL locks no row on the nullable side of an outer one.
+        inner = {f"{path}__isnull": False} if path != "process" else {}
+        # The case's centre comes along unlocked: the services' rules read it.
+        related = (*locked, f"{path}__case__centre") if with_case else locked
+        query = tasks.select_related(*related).select_for_update(nowait=True, of=locked)
+        return query.get(**inner, **lookup)
+
+    with whole_step(), lock_by_reading(locking_query) as read, flow_class.lock(process_pk):
+        if read.done:
+            task = read.result
+            if with_case:
+                hold(task.process.coerced.case)
+        else:
+            task = tasks.get(**lookup)
         if check is not None:
             check(task)
         activation = task.flow_task.activation_class(task)

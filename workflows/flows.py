@@ -22,6 +22,7 @@ from mediation.models import Case, CaseStatus, Membership
 
 from . import views
 from .engine import (
+    CaseEnd,
     CaseIf,
     CaseStartHandle,
     CaseSwitch,
@@ -213,8 +214,8 @@ class CaseLoopFlow(flow.Flow):
         .Then(this.closed)
         .Else(this.rate)
     )
-    not_accepted = flow.End().Annotation(title=_("Not accepted"))
-    closed = flow.End().Annotation(title=_("Closed"))
+    not_accepted = CaseEnd().Annotation(title=_("Not accepted"))
+    closed = CaseEnd().Annotation(title=_("Closed"))
 
     def start_process(self, activation, case: Case):
         activation.process.case = case

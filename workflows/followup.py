@@ -23,7 +23,7 @@ from mediation import extensions, selectors, services_followup
 from mediation.atomic import whole_step
 from mediation.models import Case, Membership, ReturnVisit, ReturnVisitResult
 
-from .engine import CaseStartHandle, process_lock
+from .engine import CaseStartHandle, CaseTimer, process_lock
 from .models import FollowUpProcess
 from .open_tasks import open_task_entry, open_tasks_of
 from .record_tasks import RecordTask, narrowed_viewset_class
@@ -92,7 +92,7 @@ class FollowUpFlow(flow.Flow):
 
     start = CaseStartHandle(this.start_process).Next(this.wait)
     wait = (
-        flow.Timer(this.visit_day_starts)
+        CaseTimer(this.visit_day_starts)
         .Annotation(title=_("Wait for the visit day"))
         .Next(this.visit)
     )
@@ -128,7 +128,9 @@ def start_follow_up(sender, case: Case, actor=None, **kwargs) -> None:
     """Receiver of mediation's ``case_closed``: schedule the return visit and wait for it."""
     with whole_step(), transaction.atomic():
         visit = services_followup.return_visit_schedule(case=case)
-        if not FollowUpProcess.objects.filter(visit=visit).exists():
+        # A visit scheduled just now has no process yet; an earlier one may have.
+        scheduled_now = getattr(visit, "scheduled_now", False)
+        if scheduled_now or not FollowUpProcess.objects.filter(visit=visit).exists():
             FollowUpFlow.start.run(visit=visit)
 
 
