@@ -144,3 +144,13 @@ def test_unknown_query_parameters_are_refused(district, hotline):
     body = assert_error(hotline.get(CASES, {"colour": "red"}), 400, "unknown_field")
     assert "colour" in body["fields"]
     assert_error(hotline.get(CASES, {"status": "nonsense"}), 400, "invalid")
+
+
+def test_an_unexpected_error_is_a_logged_500_in_the_same_shape(caplog):
+    from mediation.api.errors import exception_handler
+
+    with caplog.at_level("ERROR", logger="mediation.api"):
+        response = exception_handler(RuntimeError("boom"), {})
+    assert response.status_code == 500
+    assert response.data["code"] == "server_error" and response.data["fields"] == {}
+    assert "boom" in caplog.text
