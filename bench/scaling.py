@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
+# The loop texts each party when their case closes: kept in memory, not printed.
+os.environ.setdefault("SMS_BACKEND", "mediation.sms.LocmemBackend")
 
 import django  # noqa: E402
 

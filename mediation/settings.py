@@ -168,6 +168,11 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The cache: per process by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares
+# it between the processes of a bigger site, so that the API's rate per token counts
+# every process's calls.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Tasks. Without a broker every task runs in-process when it is queued.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
