@@ -16,7 +16,8 @@ HOTLINE_NAME = "经开区12345政务服务便民热线"
 # (organisation code, token name, secret)
 DEMO_TOKENS = (
     (HOTLINE_CODE, "12345热线工单系统", "mdt_demo-12345-hotline"),
-    ("jk-court", "法院诉调对接系统", "mdt_demo-court"),
+    # The court's litigation-mediation centre: its clerks send the referrals.
+    ("jk-court-sdzx", "法院诉调对接系统", "mdt_demo-court"),
 )
 
 

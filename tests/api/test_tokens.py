@@ -10,6 +10,7 @@ from mediation.api import services as api_services
 from mediation.api.demo import DEMO_TOKENS, seed_api_tokens
 from mediation.api.models import ApiToken
 from mediation.models import Membership, OrgKind, Role
+from tests.factories import org
 
 from .conftest import Api
 
@@ -53,6 +54,8 @@ def test_the_role_follows_the_kind_of_organisation(district):
 
 
 def test_the_demo_seeder_adds_the_hotline_and_prints_stable_tokens(district):
+    # The demo's court token belongs to the court's litigation-mediation centre.
+    org("jk-court-sdzx", OrgKind.COURT_MEDIATION_CENTRE, district.court, name="诉调对接中心")
     out = io.StringIO()
     seed_api_tokens(stdout=out)
     seed_api_tokens(stdout=out)  # a second seed adds nothing
