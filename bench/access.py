@@ -14,16 +14,15 @@ cases still missing. ``BENCH_ACCESS_SIZES`` (default ``100000,1000000``) sets th
 """
 
 import functools
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import scratch  # noqa: E402
 
 PAGE = 25
 REPEAT = 30
@@ -31,23 +30,7 @@ USERS = (("street-centre staff", "street"), ("mediator", "mediator"))
 
 
 def _bench_url(size: int) -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    parts = urlsplit(url)
-    prefix = os.environ.get("BENCH_ACCESS_DB", "mediation_bench")
-    return urlunsplit(parts._replace(path=f"/{prefix}_{size}"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    return scratch.bench_url(size, "BENCH_ACCESS_DB", "mediation_bench")
 
 
 def _db_ms(*fns) -> list[tuple[float, int]]:
@@ -165,7 +148,7 @@ def _guardian_page(twin) -> list:
 
 
 def main() -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_ACCESS_SIZES", "100000,1000000").split(",")]
+    sizes = scratch.sizes("BENCH_ACCESS_SIZES")
     if _bench_url(sizes[0]) is None:
         print("permission-scoped case list: PostgreSQL only (set DATABASE_URL); skipped")
         return
@@ -179,31 +162,17 @@ def main() -> None:
     sys.stdout.flush()
     for size in sizes:
         # Each size in a process of its own, on its own database.
-        url = _bench_url(size)
-        _ensure_database(url)
-        subprocess.run(
-            [sys.executable, __file__, str(size)],
-            env={**os.environ, "DATABASE_URL": url},
-            check=True,
-        )
+        scratch.run_size(__file__, size, _bench_url(size))
 
 
 def rows(size: int) -> None:
     """Seed the database up to ``size`` cases if needed, and print its rows."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
-    import django
-
-    django.setup()
+    scratch.seeded(size)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
 
     from mediation import selectors
-    from mediation.models import Case
 
-    call_command("migrate", verbosity=0)
-    if Case.objects.count() < size:
-        call_command("seed_demo", "--cases", str(size), "--no-flows", verbosity=0)
     for label, username in USERS:
         user = get_user_model().objects.get(username=username)
         if username == "mediator":

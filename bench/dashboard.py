@@ -18,41 +18,25 @@ ratings for most closed cases, and the five diagnoses' records on a share of cas
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import scratch  # noqa: E402
 
 USERS = (("director", "director"), ("street-centre staff", "street"))
 TARGET_MS = 200
 
 
 def _bench_url(size: int) -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    parts = urlsplit(url)
-    prefix = os.environ.get("BENCH_DASHBOARD_DB", "mediation_dashbench")
-    return urlunsplit(parts._replace(path=f"/{prefix}_{size}"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    return scratch.bench_url(size, "BENCH_DASHBOARD_DB", "mediation_dashbench")
 
 
 def main() -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_DASHBOARD_SIZES", "100000,1000000").split(",")]
+    sizes = scratch.sizes("BENCH_DASHBOARD_SIZES")
     if _bench_url(sizes[0]) is None:
         print("statistics dashboard: PostgreSQL only (set DATABASE_URL); skipped")
         return
@@ -69,13 +53,7 @@ def main() -> None:
     print("|" + "|".join("-" * width for width in (11, 21, 10, 18, 9, 13, 13, 11)) + "|")
     sys.stdout.flush()
     for size in sizes:
-        url = _bench_url(size)
-        _ensure_database(url)
-        subprocess.run(
-            [sys.executable, __file__, str(size)],
-            env={**os.environ, "DATABASE_URL": url},
-            check=True,
-        )
+        scratch.run_size(__file__, size, _bench_url(size))
 
 
 # What the bulk history lacks, added once (each statement checks it is not done yet).
@@ -164,21 +142,13 @@ def _p95(values: list[float]) -> float:
 
 def rows(size: int) -> None:
     """Seed the database up to ``size`` cases if needed, and print its rows."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
-    import django
-
-    django.setup()
+    scratch.seeded(size)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
 
     from mediation.dashboard.filters import default_period
     from mediation.dashboard.tables import TABLES, Dashboard
-    from mediation.models import Case
 
-    call_command("migrate", verbosity=0)
-    if Case.objects.count() < size:
-        call_command("seed_demo", "--cases", str(size), "--no-flows", verbosity=0)
     _enrich()
     runs = int(os.environ.get("BENCH_DASHBOARD_RUNS", "10"))
     period = default_period()
