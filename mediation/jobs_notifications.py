@@ -180,23 +180,30 @@ NEAR_SOURCES: tuple[Callable, ...] = (
 OVERDUE_SOURCES: tuple[Callable, ...] = (_cases, _referrals, _petitions, _return_visits)
 
 
-def _announce(event: str, prefix: str, dues: list[Due]) -> int:
-    by_key = {f"{prefix}:{due.key}": due for due in dues}
+def _once(by_key: dict[str, object], notify: Callable[[object], None]) -> int:
+    """``notify`` each item of ``by_key`` whose key no notice has used yet, in the order
+    of the keys, the keys marked used in the same transaction; returns how many."""
     fresh = keys_unused(by_key)
     if not fresh:
         return 0
     with transaction.atomic():
         keys_use(fresh)
         for key in sorted(fresh):
-            due = by_key[key]
-            notify_event(
-                event=event,
-                case=due.case,
-                staff=due.staff,
-                parties=due.parties,
-                context={"what": due.what, "due": due.due, **due.context},
-            )
+            notify(by_key[key])
     return len(fresh)
+
+
+def _announce(event: str, prefix: str, dues: list[Due]) -> int:
+    def notify(due: Due) -> None:
+        notify_event(
+            event=event,
+            case=due.case,
+            staff=due.staff,
+            parties=due.parties,
+            context={"what": due.what, "due": due.due, **due.context},
+        )
+
+    return _once({f"{prefix}:{due.key}": due for due in dues}, notify)
 
 
 def deadline_notices_send(today: datetime.date | None = None) -> int:
@@ -227,18 +234,13 @@ def rating_requests_send(now: datetime.datetime | None = None) -> int:
         case__closed_at__gt=deadlines.rating_window_opened_after(now),
         ratings__isnull=True,
     ).select_related("case", "person")
-    by_key = {f"rating:{party.pk}": party for party in parties}
-    fresh = keys_unused(by_key)
-    with transaction.atomic():
-        keys_use(fresh)
-        for key in sorted(fresh):
-            party = by_key[key]
-            notify_event(
-                event=NotificationEvent.RATING_REQUEST,
-                case=party.case,
-                parties=[Party(party.person)],
-            )
-    return len(fresh)
+
+    def notify(party: CaseParty) -> None:
+        notify_event(
+            event=NotificationEvent.RATING_REQUEST, case=party.case, parties=[Party(party.person)]
+        )
+
+    return _once({f"rating:{party.pk}": party for party in parties}, notify)
 
 
 @jobs.periodic(every=datetime.timedelta(hours=1), name="mediation.deadline_notices")
