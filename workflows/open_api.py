@@ -140,11 +140,6 @@ class _ReferralList(IdempotentCreate, ApiView):
     def refuse(self, message: str, code: str):
         raise exceptions.PermissionDenied(message, code=code)
 
-    def checked(self, input_class) -> dict:
-        serializer = input_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def created(self, referral) -> Response:
         referral = self.model.objects.select_related(*self.related).get(pk=referral.pk)
         return Response(self.output_class(referral).data, status=status.HTTP_201_CREATED)
@@ -173,7 +168,7 @@ class PoliceReferralListView(_ReferralList):
         user, station = request.user, request.auth.organisation
         if not user_stations(user).filter(pk=station.pk).exists():
             self.refuse(_("Only a police station's token may refer a 110 call."), "not_a_station")
-        data = self.checked(PoliceReferralInput)
+        data = self.checked(PoliceReferralInput(data=request.data))
         referral = refer_110_call(
             officer=user,
             station=station,
@@ -213,7 +208,7 @@ class PetitionReferralListView(_ReferralList):
             self.refuse(
                 _("Only a petition bureau's token may transfer a petition."), "not_a_bureau"
             )
-        data = self.checked(PetitionReferralInput)
+        data = self.checked(PetitionReferralInput(data=request.data))
         referral = transfer_petition(
             staff=user,
             bureau=bureau,

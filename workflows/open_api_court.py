@@ -197,9 +197,7 @@ class CourtReferralListView(IdempotentCreate, ApiView):
             raise exceptions.PermissionDenied(
                 _("Only a court's token may send a court referral."), code="not_a_court"
             )
-        serializer = ReferralInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.checked(ReferralInput(data=request.data))
         with transaction.atomic():
             referral = services_referral.referral_create(
                 actor=user,
@@ -237,8 +235,7 @@ class CourtStepView(IdempotentCreate, ApiView):
 
     def create(self, request, pk):
         referral, _case_access = referral_access(request.user, pk)
-        serializer = self.input_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.checked(self.input_class(data=request.data))
         user = request.user
         if not selectors_referral.user_is_court_staff(user, referral):
             raise exceptions.PermissionDenied(
@@ -267,9 +264,7 @@ class CourtStepView(IdempotentCreate, ApiView):
                 )
 
         try:
-            driving.task_perform(
-                task, user, lambda: self.perform(referral, user, serializer.validated_data), check
-            )
+            driving.task_perform(task, user, lambda: self.perform(referral, user, data), check)
         except FlowLockFailed:
             raise Conflict(
                 _("Someone else is working on this referral right now; try again shortly."),

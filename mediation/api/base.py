@@ -86,6 +86,11 @@ class ApiView(APIView):
             if unknown := set(request.query_params) - allowed:
                 raise UnknownField(unknown)
 
+    def checked(self, serializer) -> dict:
+        """``serializer``'s validated data; its errors answer the request (400)."""
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     # Paging, as DRF's generic views do it.
 
     def paginated(self, queryset, serializer_class):

@@ -94,11 +94,6 @@ class CaseListView(IdempotentCreate, ApiView):
         )
         return Response(CaseSummary(case).data, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def checked(serializer) -> dict:
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
 
 @extend_schema(summary="One case, as the caller's organisation sees it", responses=CaseDetail)
 class CaseDetailView(ApiView):
