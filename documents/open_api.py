@@ -6,7 +6,6 @@ view of the case, every document; a referring body (court, police, petition bure
 only the issued documents sent back to it, never a session record or the case file.
 """
 
-from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +17,7 @@ from mediation.api.extensions import register_routes
 
 from . import selectors
 from .models import Document
-from .staff_views import _file_name
+from .staff_views import document_pdf_response
 
 
 class DocumentOutput(serializers.ModelSerializer):
@@ -88,19 +87,7 @@ class DocumentPdfView(ApiView):
     renderer_classes = [renderers.JSONRenderer, PdfRenderer]
 
     def get(self, request, case, pk):
-        document = selectors.document_for_user(request.user, case_pk=case, pk=pk)
-        file = selectors.document_file(document)
-        if file is None:
-            raise Http404
-        response = FileResponse(
-            file.open("rb"),
-            as_attachment=True,
-            filename=_file_name(document),
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_pdf_response(request.user, case, pk)
 
     def handle_exception(self, exc):
         # An error is JSON even when the caller asked for a PDF.

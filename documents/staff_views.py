@@ -266,7 +266,14 @@ def _file_name(document: Document) -> str:
 def document_download(request, case, pk):
     """The document's PDF (the issued copy, else the copy for signing), only to who may
     see it (``selectors.case_documents``); 404 to everyone else."""
-    document = selectors.document_for_user(request.user, case_pk=case, pk=pk)
+    return document_pdf_response(request.user, case, pk)
+
+
+def document_pdf_response(user, case_pk: int, pk: int) -> FileResponse:
+    """The PDF of document ``pk`` of case ``case_pk`` as a download, not cached, when
+    ``user`` may see it and it has a file; else 404. The staff pages and the open API
+    serve it alike."""
+    document = selectors.document_for_user(user, case_pk=case_pk, pk=pk)
     file = selectors.document_file(document)
     if file is None:
         raise Http404
