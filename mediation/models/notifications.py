@@ -7,7 +7,6 @@ its status, its attempts and its last error, sent after the transaction that mad
 commits and retried with a growing delay while the channel fails.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,14 +56,6 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
         related_name="+",
     )
     # The phone number or email address the message goes to, as it was when it was made.
