@@ -42,12 +42,18 @@ TIER_LEVEL = {
 }
 
 
+def case_locked(pk: int) -> Case:
+    """The case ``pk`` under a row lock: the one this step holds (``atomic.hold``), or
+    read again with ``SELECT … FOR UPDATE``."""
+    return held(Case, pk) or Case.objects.select_for_update().get(pk=pk)
+
+
 def _locked(case: Case, *allowed: str) -> Case:
     """Reload ``case`` under a row lock and check that its status is one of ``allowed``.
 
     A step that has already read the case under its lock (``atomic.hold``) is not
     read again."""
-    locked = held(Case, case.pk) or Case.objects.select_for_update().get(pk=case.pk)
+    locked = case_locked(case.pk)
     if locked.status not in allowed:
         raise ValidationError(
             _("This step is not possible while the case is “%(status)s”.")

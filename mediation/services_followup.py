@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines
-from .atomic import atomic, held
+from .atomic import atomic
 from .models import (
     AuditAction,
     Case,
@@ -20,25 +20,25 @@ from .models import (
     ReturnVisitResult,
 )
 from .services import PartyInput, PersonInput, audit_record, case_report
+from .services_case import case_locked
 
 
-def return_visit_schedule(*, case: Case) -> ReturnVisit:
+def return_visit_schedule(*, case: Case) -> tuple[ReturnVisit, bool]:
     """Schedule the return visit to a case that has just closed (回访); a visit not
-    made yet is returned as it is. ``visit.scheduled_now`` says which it was."""
+    made yet is returned as it is. Returns the visit and whether it was made now."""
     with atomic():
-        case = held(Case, case.pk) or Case.objects.select_for_update().get(pk=case.pk)
+        case = case_locked(case.pk)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError(_("Only a closed case gets a return visit."))
         pending = case.return_visits.filter(visited_at__isnull=True).first()
         if pending is not None:
-            return pending
+            return pending, False
         due_on = deadlines.return_visit_date(timezone.localdate(case.closed_at))
         visit = ReturnVisit.objects.create(case=case, due_on=due_on)
-        visit.scheduled_now = True
         audit_record(
             action=AuditAction.RETURN_VISIT_SCHEDULED, case=case, due_on=due_on.isoformat()
         )
-    return visit
+    return visit, True
 
 
 def _person_input(person: Person) -> PersonInput:

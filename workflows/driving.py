@@ -5,6 +5,8 @@ task, all under the flow's lock. Code that seeds a demo or measures the engine d
 the same, so that what it makes is what people would have made through the pages.
 """
 
+import functools
+
 from django.core.exceptions import FieldDoesNotExist
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
@@ -32,6 +34,7 @@ def _process_path(flow_class) -> str:
     return f"process__{link.remote_field.get_accessor_name()}" if link else "process"
 
 
+@functools.cache
 def _holds_case(flow_class) -> bool:
     try:
         field = flow_class.process_class._meta.get_field("case")

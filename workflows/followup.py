@@ -127,10 +127,9 @@ class FollowUpFlow(flow.Flow):
 def start_follow_up(sender, case: Case, actor=None, **kwargs) -> None:
     """Receiver of mediation's ``case_closed``: schedule the return visit and wait for it."""
     with whole_step(), transaction.atomic():
-        visit = services_followup.return_visit_schedule(case=case)
+        visit, made_now = services_followup.return_visit_schedule(case=case)
         # A visit scheduled just now has no process yet; an earlier one may have.
-        scheduled_now = getattr(visit, "scheduled_now", False)
-        if scheduled_now or not FollowUpProcess.objects.filter(visit=visit).exists():
+        if made_now or not FollowUpProcess.objects.filter(visit=visit).exists():
             FollowUpFlow.start.run(visit=visit)
 
 
