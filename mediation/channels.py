@@ -24,7 +24,8 @@ class Channel:
         raise NotImplementedError
 
     def connection(self):
-        """Something held open while a batch is sent (a mail connection); or None."""
+        """Something held open while a batch is sent (a mail connection), closed by the
+        sender after the batch; or None."""
         return None
 
 
@@ -51,7 +52,10 @@ class EmailChannel(Channel):
         return person.email or ""
 
     def connection(self):
-        return mail.get_connection()
+        # Opened here: a connection the message opens itself is closed after each send.
+        connection = mail.get_connection()
+        connection.open()
+        return connection
 
     def send(self, *, address: str, subject: str, body: str, connection=None) -> None:
         mail.EmailMessage(subject, body, to=[address], connection=connection).send()

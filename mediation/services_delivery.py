@@ -167,22 +167,27 @@ def deliveries_send(rows: Sequence[Delivery]) -> tuple[int, int]:
     one for each failure. Returns (sent, failed)."""
     sent, failed = [], []
     connections = {}
-    for row in rows:
-        channel = channels.CHANNELS[row.channel]
-        try:
-            if row.channel not in connections:
-                connections[row.channel] = channel.connection()
-            channel.send(
-                address=row.address,
-                subject=row.subject,
-                body=row.body,
-                connection=connections[row.channel],
-            )
-        except Exception as exc:
-            logger.warning("delivery %s by %s failed: %s", row.pk, row.channel, exc)
-            failed.append((row, f"{type(exc).__name__}: {exc}"[:1000]))
-        else:
-            sent.append(row.pk)
+    try:
+        for row in rows:
+            channel = channels.CHANNELS[row.channel]
+            try:
+                if row.channel not in connections:
+                    connections[row.channel] = channel.connection()
+                channel.send(
+                    address=row.address,
+                    subject=row.subject,
+                    body=row.body,
+                    connection=connections[row.channel],
+                )
+            except Exception as exc:
+                logger.warning("delivery %s by %s failed: %s", row.pk, row.channel, exc)
+                failed.append((row, f"{type(exc).__name__}: {exc}"[:1000]))
+            else:
+                sent.append(row.pk)
+    finally:
+        for connection in connections.values():
+            if connection is not None:
+                connection.close()
     now = timezone.now()
     if sent:
         Delivery.objects.filter(pk__in=sent).update(

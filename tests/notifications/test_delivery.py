@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from mediation import services_notify
-from mediation.models import Delivery, DeliveryStatus
+from mediation.models import Delivery, DeliveryStatus, Person
 from mediation.services_delivery import (
     BACKOFF,
     LEASE,
@@ -94,3 +96,27 @@ def test_a_broker_task_sends_the_new_deliveries_once(case, settings, texts, capt
     assert send_deliveries(ids) == (2, 0)
     assert send_deliveries(ids) == (0, 0)
     assert len(texts) == 1
+
+
+class CountingEmail(locmem.EmailBackend):
+    """Django's in-memory mail, counting the connections opened and closed."""
+
+    opened = closed = 0
+
+    def open(self):
+        CountingEmail.opened += 1
+        return super().open()
+
+    def close(self):
+        CountingEmail.closed += 1
+        return super().close()
+
+
+def test_a_batch_of_emails_goes_through_one_connection_closed_after_it(case, capture, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.CountingEmail"
+    CountingEmail.opened = CountingEmail.closed = 0
+    Person.objects.filter(case_parties__case=case, name="王五").update(email="wangwu@example.com")
+    with capture(execute=True):
+        services_notify.case_closed(case=case)
+    assert sorted(m.to[0] for m in mail.outbox) == ["lisi@example.com", "wangwu@example.com"]
+    assert (CountingEmail.opened, CountingEmail.closed) == (1, 1)
