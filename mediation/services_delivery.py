@@ -227,10 +227,10 @@ def deliveries_claim(*, ids: Sequence[int] | None = None, limit: int = BATCH) ->
     return rows
 
 
-def deliveries_retry(*, limit: int = BATCH) -> tuple[int, int]:
+def deliveries_retry(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> tuple[int, int]:
     """Send the deliveries that are due (new ones a broker's task has not sent yet, or
-    failed ones whose wait is over); returns (sent, failed)."""
-    rows = deliveries_claim(limit=limit)
+    failed ones whose wait is over), of ``ids`` only if given; returns (sent, failed)."""
+    rows = deliveries_claim(ids=ids, limit=limit)
     return deliveries_send(rows) if rows else (0, 0)
 
 

@@ -18,7 +18,6 @@ def ping() -> str:
 def send_deliveries(ids: list[int]) -> tuple[int, int]:
     """Send the deliveries ``ids`` that nobody has sent or claimed yet (a message handed
     over twice sends them once: the second finds them claimed or sent)."""
-    from .services_delivery import deliveries_claim, deliveries_send
+    from .services_delivery import deliveries_retry
 
-    rows = deliveries_claim(ids=ids)
-    return deliveries_send(rows) if rows else (0, 0)
+    return deliveries_retry(ids=ids)
