@@ -1,6 +1,7 @@
 import dataclasses
 
 import pytest
+from django.utils import translation
 
 from mediation.models import OrgKind, Role
 from tests.factories import org, staff
@@ -22,6 +23,16 @@ def _tasks_in_process(request):
         yield
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def messages_in_english(settings):
+    """The pages' and the services' messages in their source language, English; their
+    Chinese is the catalogue's concern (tests/test_translations.py). A folder whose tests
+    read the messages asks for it from an autouse fixture of its own conftest."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 
 from mediation.dashboard.tables import TABLES
 
@@ -15,12 +14,8 @@ WHOLE_HISTORY = {"start": "2025-04-01", "end": TODAY.isoformat()}
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english(settings):
-    """The pages' labels in their source language, English; their Chinese is the
-    catalogue's concern (tests/test_translations.py)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _messages_in_english(messages_in_english):
+    """The messages in English (``tests/conftest.py``)."""
 
 
 def dashboard(client, user, **query):

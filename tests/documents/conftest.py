@@ -3,16 +3,13 @@ language, English; the Chinese of those messages is the catalogue's concern
 (tests/test_translations.py). The documents themselves are Chinese in any language."""
 
 import pytest
-from django.utils import translation
 
 from tests.documents.portal_helpers import two_party_case, use_locmem
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _messages_in_english(messages_in_english):
+    """The messages in English (``tests/conftest.py``)."""
 
 
 @pytest.fixture(autouse=True)

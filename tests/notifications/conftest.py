@@ -2,7 +2,6 @@
 ``django.core.mail.outbox``. A broken gateway stands for the outside world failing."""
 
 import pytest
-from django.utils import translation
 
 from mediation import sms
 from mediation.models import PartyRole, Person
@@ -19,12 +18,8 @@ class BrokenSms(sms.SmsBackend):
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english(settings):
-    """Messages are read in their source language, English; their Chinese is the
-    catalogue's concern (tests/test_translations.py)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _messages_in_english(messages_in_english):
+    """The messages in English (``tests/conftest.py``)."""
 
 
 @pytest.fixture(autouse=True)
