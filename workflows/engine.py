@@ -305,7 +305,7 @@ def lock_by_reading(query):
 
 class ProcessLock(SelectForUpdateLock):
     """``lock.select_for_update_lock`` (``SELECT … FOR UPDATE NOWAIT`` on the process's
-    row, retried), except
+    row, retried while another transaction holds it), except
 
     * for a process whose start is inserting its row in this very transaction:
       invisible to every other transaction, it has nobody to wait for;
@@ -321,14 +321,21 @@ class ProcessLock(SelectForUpdateLock):
             return
         read = _locking_read.get()
         if read is None:
-            with super().__call__(flow_class, process_pk):
-                yield
-            return
-        _locking_read.set(None)  # nested locks lock their own rows
+
+            def lock():
+                processes = flow_class.process_class._default_manager.filter(pk=process_pk)
+                processes.select_for_update(nowait=self.nowait).exists()
+
+        else:
+            _locking_read.set(None)  # nested locks lock their own rows
+
+            def lock():
+                read.result = read.query()
+
         for attempt in range(self.attempts):
             with transaction.atomic():
                 try:
-                    read.result = read.query()
+                    lock()
                 except OperationalError:
                     # The row is locked by another transaction (NOWAIT); anything
                     # else is not a busy lock and is not retried.
