@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,82 +65,80 @@ def _handler(case: Case) -> Staff:
     return Staff(organisation_id=case.handling_org_id)
 
 
-def _cases(first: datetime.date, last: datetime.date) -> Iterable[Due]:
-    for case in Case.objects.filter(status__in=OPEN, due_at__range=(first, last)).only(
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """A kind of deadline kept in a date field (``field``) of the rows still waiting on
+    it (``waiting``): its key's prefix, what it is, the row's case and who is told."""
+
+    prefix: str
+    what: str
+    waiting: QuerySet
+    field: str
+    case: Callable[[object], Case]
+    staff: Callable[[object], list[Staff]]
+
+    def __call__(self, first: datetime.date, last: datetime.date) -> Iterable[Due]:
+        for row in self.waiting.filter(**{f"{self.field}__range": (first, last)}):
+            due = getattr(row, self.field)
+            case = self.case(row)
+            yield Due(f"{self.prefix}:{row.pk}:{due}", self.what, due, case, self.staff(row))
+
+
+def _referral_staff(referral) -> list[Staff]:
+    staff = [Staff(organisation_id=referral.centre_id)]
+    if referral.case.mediator_id is not None:
+        staff.append(Staff(user_id=referral.case.mediator_id))
+    return staff
+
+
+_cases = Source(
+    prefix="case",
+    what=_("handling deadline"),
+    waiting=Case.objects.filter(status__in=OPEN).only(
         "pk", "number", "title", "due_at", "mediator_id", "handling_org_id"
-    ):
-        yield Due(
-            f"case:{case.pk}:{case.due_at}",
-            _("handling deadline"),
-            case.due_at,
-            case,
-            [_handler(case)],
-        )
-
-
-def _referrals(first, last) -> Iterable[Due]:
-    referrals = Referral.objects.filter(
-        status=ReferralStatus.MEDIATING, due_on__range=(first, last)
-    ).select_related("case")
-    for referral in referrals:
-        staff = [Staff(organisation_id=referral.centre_id)]
-        if referral.case.mediator_id is not None:
-            staff.append(Staff(user_id=referral.case.mediator_id))
-        yield Due(
-            f"referral:{referral.pk}:{referral.due_on}",
-            _("court referral's mediation deadline"),
-            referral.due_on,
-            referral.case,
-            staff,
-        )
-
-
-def _petitions(first, last) -> Iterable[Due]:
-    petitions = PetitionReferral.objects.filter(
-        objected_at__isnull=True,
-        result_recorded_at__isnull=True,
-        handle_by__range=(first, last),
-        case__status__in=OPEN,
-    ).select_related("case")
-    for petition in petitions:
-        yield Due(
-            f"petition:{petition.pk}:{petition.handle_by}",
-            _("petition's handling deadline"),
-            petition.handle_by,
-            petition.case,
-            [Staff(organisation_id=petition.case.handling_org_id)],
-        )
-
-
-def _return_visits(first, last) -> Iterable[Due]:
-    visits = ReturnVisit.objects.filter(
-        visited_at__isnull=True, due_on__range=(first, last)
-    ).select_related("case")
-    for visit in visits:
-        yield Due(
-            f"visit:{visit.pk}:{visit.due_on}",
-            _("return visit date"),
-            visit.due_on,
-            visit.case,
-            [Staff(organisation_id=visit.case.handling_org_id)],
-        )
-
-
-def _summonses(first, last) -> Iterable[Due]:
-    summonses = DepartmentSummons.objects.filter(
+    ),
+    field="due_at",
+    case=lambda case: case,
+    staff=lambda case: [_handler(case)],
+)
+_referrals = Source(
+    prefix="referral",
+    what=_("court referral's mediation deadline"),
+    waiting=Referral.objects.filter(status=ReferralStatus.MEDIATING).select_related("case"),
+    field="due_on",
+    case=lambda referral: referral.case,
+    staff=_referral_staff,
+)
+_petitions = Source(
+    prefix="petition",
+    what=_("petition's handling deadline"),
+    waiting=PetitionReferral.objects.filter(
+        objected_at__isnull=True, result_recorded_at__isnull=True, case__status__in=OPEN
+    ).select_related("case"),
+    field="handle_by",
+    case=lambda petition: petition.case,
+    staff=lambda petition: [Staff(organisation_id=petition.case.handling_org_id)],
+)
+_return_visits = Source(
+    prefix="visit",
+    what=_("return visit date"),
+    waiting=ReturnVisit.objects.filter(visited_at__isnull=True).select_related("case"),
+    field="due_on",
+    case=lambda visit: visit.case,
+    staff=lambda visit: [Staff(organisation_id=visit.case.handling_org_id)],
+)
+_summonses = Source(
+    prefix="summons",
+    what=_("report-in date"),
+    waiting=DepartmentSummons.objects.filter(
         reported_at__isnull=True,
         answered_by_director=False,
-        due_on__range=(first, last),
         consultation__planned_at__isnull=True,
-    ).select_related("consultation__case")
-    for summons in summonses:
-        yield Due(
-            f"summons:{summons.pk}:{summons.due_on}",
-            _("report-in date"),
-            summons.due_on,
-            summons.consultation.case,
-            [Staff(organisation_id=summons.department_id)],
-        )
+    ).select_related("consultation__case"),
+    field="due_on",
+    case=lambda summons: summons.consultation.case,
+    staff=lambda summons: [Staff(organisation_id=summons.department_id)],
+)
 
 
 def _sessions(first, last) -> Iterable[Due]:
@@ -147,7 +146,7 @@ def _sessions(first, last) -> Iterable[Due]:
         MediationSession.objects.filter(
             status=SessionStatus.SCHEDULED,
             scheduled_at__gte=deadlines.start_of_day(first),
-            scheduled_at__lt=deadlines.start_of_day(last + datetime.timedelta(days=1)),
+            scheduled_at__lt=deadlines.end_of_day(last),
         )
         .select_related("case")
         .prefetch_related("case__parties__person")
