@@ -19,11 +19,10 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation import access
 from mediation.models import Case, CaseParty, Organisation, Person
 from mediation.personal_data import mask
 
-from .figures import under_organisation
+from .figures import scope
 from .filters import Period
 
 WINDOW_DAYS = 90
@@ -63,15 +62,9 @@ class RepeatWarning:
 
 
 def window_cases(user, period: Period, window: Window) -> QuerySet[Case]:
-    cases = access.cases_visible_to(user).filter(
-        reported_at__gte=_midnight(window.since),
-        reported_at__lt=_midnight(window.until + datetime.timedelta(days=1)),
-    )
-    return under_organisation(cases, period.organisation).order_by()
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    """The figures' scope (``figures.scope``) over the window's days in place of the
+    period's: visible to ``user``, handled at or below the period's organisation."""
+    return scope(user, Period(window.since, window.until, period.organisation))
 
 
 def _identity(prefix: str = ""):
