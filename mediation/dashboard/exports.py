@@ -17,7 +17,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from mediation.exports import BOM, FORMULA_STARTS
+# The case list's CSV writing: the byte order mark, the formula guard, the buffer.
+from mediation.exports import BOM, _drain
+from mediation.exports import _text as safe_text
 
 from .cells import Table
 from .filters import Period
@@ -31,16 +33,11 @@ SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 SHEET_TITLE_MAX = 31
 
 
-def safe_text(value: str) -> str:
-    """Text a spreadsheet shows as it is, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def csv_lines(table: Table, language: str) -> Iterator[str]:
     with translation.override(language):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([safe_text(str(column.label)) for column in table.columns])
+        writer.writerow([safe_text(column.label) for column in table.columns])
         yield BOM + _drain(buffer)
         for row in table.rows:
             writer.writerow([safe_text(cell.text) for cell in row])
@@ -95,10 +92,3 @@ def content_disposition(table: Table, period: Period, extension: str) -> str:
     if name.isascii():
         return f'attachment; filename="{name}"'
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
