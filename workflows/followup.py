@@ -8,18 +8,15 @@ visit records "stable" or "recurred"; a recurred dispute opens a new case, linke
 the old one, which enters the closed loop by itself.
 """
 
-import datetime
-
 from django import forms
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from mediation import extensions, selectors, services_followup
+from mediation import deadlines, extensions, selectors, services_followup
 from mediation.atomic import whole_step
 from mediation.models import Case, Membership, ReturnVisit, ReturnVisitResult
 
@@ -114,7 +111,7 @@ class FollowUpFlow(flow.Flow):
         # Just started, the process holds its visit: no query to read it again.
         visit = process.visit if isinstance(process, FollowUpProcess) else visit_of(process)
         due_on = visit.due_on
-        return timezone.make_aware(datetime.datetime.combine(due_on, datetime.time()))
+        return deadlines.start_of_day(due_on)
 
     def has_view_permission(self, user, obj=None):
         if not user.is_authenticated:

@@ -10,17 +10,14 @@ records notes and findings; a finding marked for it opens a case with the channe
 "patrol", handled by the community.
 """
 
-import datetime
-
 from django.db import transaction
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import STATUS
 
-from mediation import extensions, selectors_patrol, services_patrol
+from mediation import deadlines, extensions, selectors_patrol, services_patrol
 from mediation.models import Membership, Organisation, PatrolRound, PatrolSchedule
 
 from . import patrol_views as views
@@ -40,10 +37,6 @@ def schedule_of(process) -> PatrolSchedule:
 
 def may_record(user, patrol_round: PatrolRound) -> bool:
     return selectors_patrol.user_may_patrol(user, patrol_round.community)
-
-
-def day_starts(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def rounds_visible_to(user):
@@ -117,7 +110,7 @@ class PatrolScheduleFlow(flow.Flow):
         return activation.process
 
     def round_due(self, activation):
-        return day_starts(schedule_of(activation.process).next_due)
+        return deadlines.start_of_day(schedule_of(activation.process).next_due)
 
     def open_scheduled_round(self, activation):
         patrol_round = services_patrol.patrol_round_open(schedule=schedule_of(activation.process))
@@ -160,7 +153,7 @@ def set_patrol_schedule(
             return schedule
         PatrolScheduleFlow.task_class.objects.filter(
             process=process, flow_task=PatrolScheduleFlow.wait, status=STATUS.SCHEDULED
-        ).update(scheduled=day_starts(schedule.next_due))
+        ).update(scheduled=deadlines.start_of_day(schedule.next_due))
     return schedule
 
 
