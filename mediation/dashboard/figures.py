@@ -64,8 +64,8 @@ def scope(user, period: Period) -> QuerySet[Case]:
 def under_organisation(cases: QuerySet[Case], organisation: Organisation | None) -> QuerySet[Case]:
     if organisation is None:
         return cases
-    subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
-    return cases.filter(handling_org_id__in_set=subtree)
+    # The subtree's ids as the visibility rules read them (``__in_set``).
+    return cases.filter(handling_org_id__in_set=access._orgs_under([organisation.path]))
 
 
 @dataclasses.dataclass
