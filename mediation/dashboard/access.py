@@ -7,8 +7,7 @@ and those who oversee people's mediation; a mediator, a referring body, a summon
 department or a party has no statistics page (403).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Membership, Role
 
@@ -20,6 +19,11 @@ STATISTICS_ROLES = (
     Role.JUSTICE_STAFF,
 )
 
+REFUSAL = _(
+    "The statistics are for centre directors and the staff of centres, "
+    "committees, grids and justice offices. Your posts do not include one."
+)
+
 
 def user_may_see_statistics(user) -> bool:
     if not user.is_authenticated:
@@ -29,12 +33,10 @@ def user_may_see_statistics(user) -> bool:
     return Membership.objects.filter(user=user, role__in=STATISTICS_ROLES).exists()
 
 
-def access_statistics(user) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` may open the statistics."""
-    if not user_may_see_statistics(user):
-        raise PermissionDenied(
-            _(
-                "The statistics are for centre directors and the staff of centres, "
-                "committees, grids and justice offices. Your posts do not include one."
-            )
-        )
+def request_may_see_statistics(request) -> bool:
+    """``user_may_see_statistics`` for the request's user, asked once per request: the
+    statistics page and the site menu both ask."""
+    allowed = getattr(request, "_statistics_allowed", None)
+    if allowed is None:
+        allowed = request._statistics_allowed = user_may_see_statistics(request.user)
+    return allowed

@@ -7,7 +7,7 @@ from viewflow.urls import Application
 from mediation import extensions
 
 from . import views
-from .access import user_may_see_statistics
+from .access import request_may_see_statistics
 
 
 class DashboardApplication(Application):
@@ -29,11 +29,7 @@ def menu_entries(request) -> list[extensions.MenuEntry]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    # Asked once per request, however many times the menu is drawn.
-    allowed = getattr(request, "_statistics_allowed", None)
-    if allowed is None:
-        allowed = request._statistics_allowed = user_may_see_statistics(user)
-    if not allowed:
+    if not request_may_see_statistics(request):
         return []
     return [
         extensions.MenuEntry(title=_("Statistics"), url=reverse("dashboard:index"), icon="insights")

@@ -1,7 +1,6 @@
 """The statistics pages: the dashboard, one repeat warning's cases, and the exports."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from . import exports, warnings
-from .access import access_statistics
+from .access import REFUSAL, request_may_see_statistics
 from .filters import DashboardFilterForm
 from .tables import TABLES, Dashboard
 
@@ -19,13 +18,9 @@ class StatisticsMixin(LoginRequiredMixin):
     """Signed in, with a post that may see statistics (else 403); the filters read."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            try:
-                access_statistics(request.user)
-            except PermissionDenied as refused:
-                # A page that says why, rather than the bare 403.
-                context = {"reason": str(refused)}
-                return render(request, "dashboard/forbidden.html", context, status=403)
+        if request.user.is_authenticated and not request_may_see_statistics(request):
+            # A page that says why, rather than the bare 403.
+            return render(request, "dashboard/forbidden.html", {"reason": REFUSAL}, status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def board(self) -> Dashboard:
