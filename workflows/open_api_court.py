@@ -20,7 +20,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from mediation import access, selectors_handoffs, selectors_referral, services_referral
+from mediation import selectors_handoffs, selectors_referral, services_referral
 from mediation.api.base import ApiView, Conflict, IdempotentCreate, StrictSerializer
 from mediation.api.serializers import (
     PartyInput,
@@ -155,10 +155,13 @@ def open_court_nodes(referrals) -> dict[int, set]:
     return found
 
 
-def referral_data(referrals, *, many=False):
-    items = list(referrals) if many else [referrals]
-    context = {"open_nodes": open_court_nodes(items)}
-    return ReferralOutput(referrals, many=many, context=context).data
+def court_context(referrals) -> dict:
+    """What ``ReferralOutput`` reads for all ``referrals`` at once: the steps open."""
+    return {"open_nodes": open_court_nodes(referrals)}
+
+
+def referral_data(referral) -> dict:
+    return ReferralOutput(referral, context=court_context([referral])).data
 
 
 _LISTED = ("case", "court", "centre")
@@ -182,14 +185,12 @@ class CourtReferralListView(IdempotentCreate, ApiView):
     query_fields = ("status",)
 
     def get(self, request):
-        referrals = access.referrals_visible_to(request.user, Referral).select_related(*_LISTED)
-        query = ReferralFilter(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        if wanted := query.validated_data.get("status"):
+        referrals = selectors_referral.referrals_visible_to(request.user)
+        if wanted := self.checked(ReferralFilter(data=request.query_params)).get("status"):
             referrals = referrals.filter(status=wanted)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(referrals.order_by("-created_at", "-id"), request, self)
-        return paginator.get_paginated_response(referral_data(page, many=True))
+        return self.paginated(
+            referrals.order_by("-created_at", "-id"), ReferralOutput, context=court_context
+        )
 
     def create(self, request):
         user, court = request.user, request.auth.organisation

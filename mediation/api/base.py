@@ -93,10 +93,13 @@ class ApiView(APIView):
 
     # Paging, as DRF's generic views do it.
 
-    def paginated(self, queryset, serializer_class):
+    def paginated(self, queryset, serializer_class, context=None):
+        """A page of ``queryset``; ``context(page)``, if given, adds to the serializer's
+        context what it reads for the whole page at once."""
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        data = serializer_class(page, many=True, context={"request": self.request}).data
+        extra = context(page) if context else {}
+        data = serializer_class(page, many=True, context={"request": self.request, **extra}).data
         return paginator.get_paginated_response(data)
 
 
