@@ -1,6 +1,7 @@
 """The open API's case endpoints: the list (the staff list's rules, filters and page
 size), one case, and the intake of a case from the 12345 hotline or another system."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -29,13 +30,6 @@ FILTER_PARAMETERS = [
 ]
 
 
-def form_fields(form) -> dict:
-    return {
-        name: [{"code": e.code or "invalid", "message": str(m)} for e in errors for m in e]
-        for name, errors in form.errors.as_data().items()
-    }
-
-
 @extend_schema_view(
     get=extend_schema(
         summary="Cases the caller's organisation sees",
@@ -62,7 +56,8 @@ class CaseListView(IdempotentCreate, ApiView):
             )
         form = CaseFilterForm(request.query_params, user=request.user)
         if not form.is_valid():
-            raise exceptions.ValidationError(form_fields(form))
+            # Answered by field, with the form's codes (``errors.service_refusal``).
+            raise ValidationError(form.errors.as_data())
         cases = selectors.case_list(user=request.user, filters=form.filters())
         return self.paginated(cases, CaseSummary)
 

@@ -146,6 +146,13 @@ def test_unknown_query_parameters_are_refused(district, hotline):
     assert_error(hotline.get(CASES, {"status": "nonsense"}), 400, "invalid")
 
 
+def test_a_bad_filter_is_named_by_its_field_with_the_reasons_code(district, hotline):
+    body = assert_error(hotline.get(CASES, {"status": "nonsense"}), 400, "invalid")
+    assert list(body["fields"]) == ["status"]
+    assert body["fields"]["status"][0]["code"] == "invalid_choice"
+    assert "nonsense" in body["fields"]["status"][0]["message"]
+
+
 def test_an_unexpected_error_is_a_logged_500_in_the_same_shape(caplog):
     from mediation.api.errors import exception_handler
 
