@@ -12,7 +12,7 @@ cluster. Deterministic and idempotent: a second run adds nothing.
 import datetime
 import random
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from mediation import services
@@ -81,15 +81,15 @@ def _rate_closed_cases() -> int:
         .exclude(Exists(rated))
         .order_by("pk")
     )
-    parties = CaseParty.objects.select_related("person").order_by("pk")
+    parties = Prefetch("parties", queryset=CaseParty.objects.order_by("pk"))
     done = 0
-    for case in cases.prefetch_related("parties__person"):
+    for case in cases.prefetch_related(parties):
         rng = random.Random(case.pk)
         if rng.random() >= RATED_SHARE:
             continue
         ratings = [
             RatingInput(party=party, stars=_stars(rng))
-            for party in parties.filter(case=case)
+            for party in case.parties.all()
             if party.role != PartyRole.THIRD_PARTY
         ]
         if ratings:
