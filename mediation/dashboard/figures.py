@@ -43,7 +43,6 @@ from mediation.models.cases import FINAL_STATUSES
 from mediation.models.handoffs import PetitionReferral, PoliceReferral
 from mediation.models.referrals import Referral
 
-from . import sources
 from .filters import Period
 
 CLOSED = Q(status=CaseStatus.CLOSED)
@@ -212,11 +211,6 @@ def ratings_trend(cases: QuerySet[Case], period: Period) -> dict[datetime.date, 
 def parties_involved(cases: QuerySet[Case]) -> int:
     """The parties of the cases, each case's parties counted (人次)."""
     return cases.aggregate(parties=Count("parties"))["parties"]
-
-
-def amount_agreed(cases: QuerySet[Case]) -> Decimal | None:
-    """The amounts the parties agreed, from the registered source; None without one."""
-    return sources.agreed_amount(cases)
 
 
 # The five diagnoses (五诊): a case is of a kind when it has that kind's record. A case

@@ -4,6 +4,7 @@ which holds the user, the period and the scope, so an export builds just the tab
 writes.
 """
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db.models import Sum
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from mediation.models import Channel, DisputeType, Tier
 
-from . import figures, warnings
+from . import figures, sources, warnings
 from .cells import Cell, Column, Table
 from .figures import Figures, Ratings
 from .filters import Period
@@ -101,7 +102,8 @@ def overview_table(board: Dashboard) -> Table:
     )
     totals = Figures.of(row)
     ratings = figures.ratings(board.cases)
-    amount_agreed = figures.amount_agreed(board.cases)
+    # The amounts written on the agreements, from the documents package; None without it.
+    amount_agreed = sources.agreed_amount(board.cases)
     rows = [
         (_("Cases reported"), totals.reported, "int"),
         (_("Cases accepted"), totals.accepted, "int"),
@@ -339,18 +341,6 @@ def _warning_table(board: Dashboard, kind: str) -> Table:
     )
 
 
-def party_warning_table(board):
-    return _warning_table(board, "party")
-
-
-def address_warning_table(board):
-    return _warning_table(board, "address")
-
-
-def grid_warning_table(board):
-    return _warning_table(board, "grid")
-
-
 # Every table, in the page's order.
 TABLES = {
     "overview": overview_table,
@@ -362,7 +352,5 @@ TABLES = {
     "diagnosis": diagnosis_table,
     "referral": referral_table,
     "mediators": mediator_table,
-    "warnings_party": party_warning_table,
-    "warnings_address": address_warning_table,
-    "warnings_grid": grid_warning_table,
+    **{f"warnings_{kind}": partial(_warning_table, kind=kind) for kind in warnings.KINDS},
 }
