@@ -35,6 +35,12 @@ def messages_in_english(settings):
         yield
 
 
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """pytest-django's ``django_capture_on_commit_callbacks``, by a shorter name."""
+    return django_capture_on_commit_callbacks
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # The suite talks plain HTTP to the test client; production redirects to HTTPS.

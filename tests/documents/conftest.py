@@ -20,11 +20,6 @@ def outbox(settings):
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
 def case(district):
     """A case at the street with two parties who both have mobile phones."""
     return two_party_case(district)

@@ -32,11 +32,6 @@ def texts(settings):
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
 def case(district):
     """A case at the street: 张三 has a mobile phone, 李四 only an email, 王五 neither."""
     parties = [
