@@ -5,6 +5,7 @@ import pytest
 
 from mediation import sms
 from mediation.models import PartyRole, Person
+from tests.documents.portal_helpers import use_locmem
 from tests.factories import make_id_number, natural, report_case
 
 PHONE = "13800138000"
@@ -24,11 +25,8 @@ def _messages_in_english(messages_in_english):
 
 @pytest.fixture(autouse=True)
 def texts(settings):
-    settings.SMS_BACKEND = "mediation.sms.LocmemBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+    yield from use_locmem(settings)
 
 
 @pytest.fixture
