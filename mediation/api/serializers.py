@@ -10,12 +10,15 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mediation import services
+
+# The staff forms' check: normalised, then validated if given. DRF answers the Django
+# ValidationError a ``validate_<field>`` raises by the field, with the validator's code.
+from mediation.forms import _checked
 from mediation.models import (
     Case,
     CaseParty,
@@ -40,16 +43,6 @@ from .services import INTAKE_CHANNELS
 
 # Parties of one case, as the staff intake form allows.
 MIN_PARTIES, MAX_PARTIES = 2, 20
-
-
-def _checked(value: str, normalize, validate) -> str:
-    value = normalize(value)
-    if value:
-        try:
-            validate(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages[0], code=exc.code) from None
-    return value
 
 
 def max_amount() -> Decimal:
