@@ -143,15 +143,14 @@ class ReferralOutput(serializers.ModelSerializer):
 
 def open_court_nodes(referrals) -> dict[int, set]:
     """For each referral, the court's steps (nodes) open in its flow now."""
-    nodes = [node for step in COURT_STEPS.values() for node in step]
     tasks = CourtReferralFlow.task_class.objects.filter(
         process__referralprocess__referral__in=[r.pk for r in referrals],
         status__in=driving.OPEN,
+        flow_task__in=[node for step in COURT_STEPS.values() for node in step],
     ).values_list("process__referralprocess__referral", "flow_task")
     found: dict[int, set] = {}
     for referral_pk, node in tasks:
-        if node in nodes:
-            found.setdefault(referral_pk, set()).add(node)
+        found.setdefault(referral_pk, set()).add(node)
     return found
 
 
