@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from mediation.models import PartyRole, Role
+from mediation.models import Case, PartyRole, Role
 from tests.factories import natural, report_case, staff
 
 # Without an ID number or phone: never matched as a repeat party.
@@ -10,13 +10,17 @@ RESPONDENT = natural("对方", PartyRole.RESPONDENT, phone="")
 
 
 def _cases(district, n, start=0):
+    """``n`` cases, each with a mediator of its own: more rows for mediator performance,
+    and from the fourth case on, repeat warnings of parties and addresses."""
     for i in range(start, start + n):
-        report_case(
+        case = report_case(
             handling_org=district.street,
             parties=[RESPONDENT, natural(f"当事人{i % 4}", phone=f"1391234{i % 4:04d}")],
             location=f"新园社区{i % 3}栋",
             grid=district.grid,
         )
+        mediator = staff(f"jk-mediator-{i}", district.street, Role.MEDIATOR)
+        Case.objects.filter(pk=case.pk).update(mediator=mediator)
 
 
 def test_the_dashboards_query_count_does_not_grow_with_the_cases(
