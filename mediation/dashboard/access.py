@@ -9,15 +9,12 @@ department or a party has no statistics page (403).
 
 from django.utils.translation import gettext_lazy as _
 
+from mediation import access
 from mediation.models import Membership, Role
 
-STATISTICS_ROLES = (
-    Role.CENTRE_DIRECTOR,
-    Role.CENTRE_STAFF,
-    Role.COMMITTEE_STAFF,
-    Role.GRID_WORKER,
-    Role.JUSTICE_STAFF,
-)
+# Those who work the cases of an organisation and below it, and those who oversee
+# people's mediation.
+STATISTICS_ROLES = (*access.LINE_ROLES, Role.JUSTICE_STAFF)
 
 REFUSAL = _(
     "The statistics are for centre directors and the staff of centres, "
