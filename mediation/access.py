@@ -134,7 +134,7 @@ def user_posts(user) -> list[Post]:
     return [Post(*row) for row in rows]
 
 
-def _orgs_under(paths) -> QuerySet:
+def orgs_under(paths) -> QuerySet:
     """The ids of the organisations at or below any of ``paths``, for ``__in_set``."""
     return Organisation.objects.filter(
         reduce(or_, (Q(path__startswith=path) for path in sorted(set(paths))))
@@ -194,13 +194,13 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     conditions: dict[Relation, Q] = {}
     if line := with_roles(*LINE_ROLES):
         conditions[Relation.HANDLING_LINE] = Q(
-            handling_org_id__in_set=_orgs_under(post.path for post in line)
+            handling_org_id__in_set=orgs_under(post.path for post in line)
         )
     if directors := with_roles(Role.CENTRE_DIRECTOR):
         districts = _district_paths(directors)
-        conditions[Relation.DIRECTOR] = Q(handling_org_id__in_set=_orgs_under(districts))
+        conditions[Relation.DIRECTOR] = Q(handling_org_id__in_set=orgs_under(districts))
     if grids := with_roles(Role.GRID_WORKER):
-        conditions[Relation.GRID] = Q(grid_id__in_set=_orgs_under(post.path for post in grids))
+        conditions[Relation.GRID] = Q(grid_id__in_set=orgs_under(post.path for post in grids))
     conditions[Relation.MEDIATOR] = Q(mediator_id=user.pk)
     conditions[Relation.POSTED_HANDLER] = Q(
         mediator__isnull=True,
@@ -238,9 +238,9 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     org_groups = OrganisationGroup.objects.filter(
         organisation_id__in=sorted({p.organisation_id for p in posts})
     ).values("group_id")
-    shared_with_org = CaseGroupObjectPermission.objects.filter(
-        group_id__in_set=org_groups
-    ).values("content_object_id")
+    shared_with_org = CaseGroupObjectPermission.objects.filter(group_id__in_set=org_groups).values(
+        "content_object_id"
+    )
     conditions[Relation.SHARED] = Q(pk__in_set=shared_with_user) | Q(pk__in_set=shared_with_org)
     return conditions
 

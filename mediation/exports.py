@@ -73,7 +73,7 @@ def case_export_lines(
         writer = csv.writer(buffer)
         party_columns = max(_most_parties(cases), 1)
         writer.writerow(_header(party_columns))
-        yield BOM + _drain(buffer)
+        yield BOM + drain(buffer)
         for chunk in _chunks(cases.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
             log = []
             for case in chunk:
@@ -82,19 +82,24 @@ def case_export_lines(
                 if case.unmasked:
                     log += _log_rows(case, parties, user=user, page=page, path=path)
             PersonalDataAccess.objects.bulk_create(log)
-            yield _drain(buffer)
+            yield drain(buffer)
 
 
 def content_disposition() -> str:
     """The file as an attachment named in the user's language with today's date
     (案件清单-2026-11-21.csv): the UTF-8 name (RFC 6266, RFC 5987), and an ASCII one
     for a client that does not read it."""
-    title = _("Case list")
     today = f"{timezone.localdate():%Y-%m-%d}"
-    name = f"{title}-{today}.csv"
+    return attachment(f"{_('Case list')}-{today}.csv", ascii_name=f"cases-{today}.csv")
+
+
+def attachment(name: str, *, ascii_name: str) -> str:
+    """A ``Content-Disposition`` for a download named ``name``: as it is when it is
+    ASCII, else in UTF-8 (RFC 6266, RFC 5987) with ``ascii_name`` for a client that
+    does not read that."""
     if name.isascii():
         return f'attachment; filename="{name}"'
-    return f"attachment; filename=\"cases-{today}.csv\"; filename*=UTF-8''{quote(name)}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 def _most_parties(cases: QuerySet[Case]) -> int:
@@ -136,18 +141,18 @@ def _header(party_columns: int) -> list[str]:
 def _row(case: Case, parties: list[CaseParty]) -> list[str]:
     display = PersonalDataDisplay(unmasked=bool(case.unmasked))
     row = [
-        _text(case.number),
-        _text(case.title),
-        _text(case.get_dispute_type_display()),
-        _text(case.get_channel_display()),
-        _text(case.get_tier_display()),
-        _text(case.get_status_display()),
-        _text(case.handling_org.name),
-        _text(_user_name(case.mediator)),
+        safe_text(case.number),
+        safe_text(case.title),
+        safe_text(case.get_dispute_type_display()),
+        safe_text(case.get_channel_display()),
+        safe_text(case.get_tier_display()),
+        safe_text(case.get_status_display()),
+        safe_text(case.handling_org.name),
+        safe_text(_user_name(case.mediator)),
         _moment(case.reported_at),
         f"{case.due_at:%Y-%m-%d}" if case.due_at else "",
         _moment(case.closed_at),
-        _text(case.get_outcome_display() if case.outcome else ""),
+        safe_text(case.get_outcome_display() if case.outcome else ""),
         "" if case.amount is None else str(case.amount),
     ]
     for party in parties:
@@ -155,8 +160,8 @@ def _row(case: Case, parties: list[CaseParty]) -> list[str]:
         # As on the case page: an ID number is personal data, a credit code is public.
         identity = display.show(person.id_number) if person.id_number else person.credit_code
         row += [
-            _text(party.get_role_display()),
-            _text(person.name),
+            safe_text(party.get_role_display()),
+            safe_text(person.name),
             _number(identity),
             _number(display.show(person.phone)),
         ]
@@ -173,7 +178,7 @@ def _log_rows(case, parties, *, user, page, path) -> list[PersonalDataAccess]:
     ]
 
 
-def _text(value) -> str:
+def safe_text(value) -> str:
     """A cell that a spreadsheet shows as it is, never runs as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -183,7 +188,7 @@ def _number(value: str) -> str:
     """An ID, credit code or phone number. All digits, a spreadsheet would read it as a
     number, rounding an ID number (1.10101E+17) and dropping a landline's leading zero;
     a leading tab keeps it as text."""
-    text = _text(value)
+    text = safe_text(value)
     return "\t" + text if text.isdigit() else text
 
 
@@ -201,7 +206,7 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _drain(buffer: io.StringIO) -> str:
+def drain(buffer: io.StringIO) -> str:
     text = buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()

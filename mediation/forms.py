@@ -157,7 +157,7 @@ class CaseIntakeForm(forms.Form):
         }
 
 
-def _checked(value: str, normalize, validate) -> str:
+def checked_value(value: str, normalize, validate) -> str:
     value = normalize(value)
     if value:
         validate(value)
@@ -196,18 +196,20 @@ class PartyForm(forms.Form):
     )
 
     def clean_id_number(self):
-        return _checked(self.cleaned_data["id_number"], normalize_id_number, validate_id_number)
+        return checked_value(
+            self.cleaned_data["id_number"], normalize_id_number, validate_id_number
+        )
 
     def clean_credit_code(self):
-        return _checked(
+        return checked_value(
             self.cleaned_data["credit_code"], normalize_credit_code, validate_credit_code
         )
 
     def clean_phone(self):
-        return _checked(self.cleaned_data["phone"], normalize_phone, validate_phone)
+        return checked_value(self.cleaned_data["phone"], normalize_phone, validate_phone)
 
     def clean_agent_phone(self):
-        return _checked(self.cleaned_data["agent_phone"], normalize_phone, validate_phone)
+        return checked_value(self.cleaned_data["agent_phone"], normalize_phone, validate_phone)
 
     def clean(self):
         data = super().clean()

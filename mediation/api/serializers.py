@@ -18,7 +18,7 @@ from mediation import services
 
 # The staff forms' check: normalised, then validated if given. DRF answers the Django
 # ValidationError a ``validate_<field>`` raises by the field, with the validator's code.
-from mediation.forms import _checked
+from mediation.forms import checked_value
 from mediation.models import (
     Case,
     CaseParty,
@@ -89,7 +89,7 @@ class AgentInput(StrictSerializer):
     relation = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 
     def validate_phone(self, value):
-        return _checked(value, normalize_phone, validate_phone)
+        return checked_value(value, normalize_phone, validate_phone)
 
 
 class PartyInput(StrictSerializer):
@@ -115,13 +115,13 @@ class PartyInput(StrictSerializer):
     agent = AgentInput(required=False, allow_null=True, default=None)
 
     def validate_id_number(self, value):
-        return _checked(value, normalize_id_number, validate_id_number)
+        return checked_value(value, normalize_id_number, validate_id_number)
 
     def validate_credit_code(self, value):
-        return _checked(value, normalize_credit_code, validate_credit_code)
+        return checked_value(value, normalize_credit_code, validate_credit_code)
 
     def validate_phone(self, value):
-        return _checked(value, normalize_phone, validate_phone)
+        return checked_value(value, normalize_phone, validate_phone)
 
     @staticmethod
     def to_service(data: dict) -> services.PartyInput:

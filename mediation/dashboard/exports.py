@@ -10,7 +10,6 @@ masked (``warnings.party_warnings``), so no personal data leaves unmasked.
 import csv
 import io
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from django.utils import translation
 from openpyxl import Workbook
@@ -18,8 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 # The case list's CSV writing: the byte order mark, the formula guard, the buffer.
-from mediation.exports import BOM, _drain
-from mediation.exports import _text as safe_text
+from mediation.exports import BOM, attachment, drain, safe_text
 
 from .cells import Table
 from .filters import Period
@@ -38,10 +36,10 @@ def csv_lines(table: Table, language: str) -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([safe_text(column.label) for column in table.columns])
-        yield BOM + _drain(buffer)
+        yield BOM + drain(buffer)
         for row in table.rows:
             writer.writerow([safe_text(cell.text) for cell in row])
-            yield _drain(buffer)
+            yield drain(buffer)
 
 
 def xlsx_bytes(table: Table, period: Period) -> bytes:
@@ -89,6 +87,4 @@ def content_disposition(table: Table, period: Period, extension: str) -> str:
     dates = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     name = f"{table.title}-{dates}.{extension}"
     ascii_name = f"statistics-{table.slug}-{dates}.{extension}"
-    if name.isascii():
-        return f'attachment; filename="{name}"'
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return attachment(name, ascii_name=ascii_name)

@@ -64,7 +64,7 @@ def under_organisation(cases: QuerySet[Case], organisation: Organisation | None)
     if organisation is None:
         return cases
     # The subtree's ids as the visibility rules read them (``__in_set``).
-    return cases.filter(handling_org_id__in_set=access._orgs_under([organisation.path]))
+    return cases.filter(handling_org_id__in_set=access.orgs_under([organisation.path]))
 
 
 @dataclasses.dataclass
