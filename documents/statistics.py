@@ -1,22 +1,23 @@
 """The documents' figures for the statistics dashboard (mediation.dashboard.sources)."""
 
-from decimal import Decimal
-
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
 from .models import Document, DocumentKind, DocumentStatus
 
 
-def agreed_amount(cases: QuerySet) -> Decimal:
-    """The amounts written on the agreements of ``cases`` that took effect (every party
-    signed), each agreement counted in its current version only."""
-    total = (
+def agreed_amount() -> Subquery:
+    """For a case (``OuterRef("pk")``): the amounts written on its agreements that took
+    effect (every party signed), each agreement counted in its current version only."""
+    agreements = (
         Document.objects.filter(
-            case_id__in=cases.values("pk"),
+            case_id=OuterRef("pk"),
             kind=DocumentKind.AGREEMENT,
             effective_at__isnull=False,
         )
         .exclude(status=DocumentStatus.SUPERSEDED)
-        .aggregate(total=Sum("agreed_amount"))["total"]
+        .order_by()
+        .values("case_id")
+        .annotate(total=Sum("agreed_amount"))
+        .values("total")
     )
-    return total or Decimal(0)
+    return Subquery(agreements, output_field=DecimalField(max_digits=20, decimal_places=2))

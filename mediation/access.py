@@ -259,6 +259,34 @@ def visibility_condition(user) -> Q | None:
     return reduce(or_, (q for relation, q in conditions.items() if relation in VISIBILITY))
 
 
+# The relations that read only where a case is handled and which centre registered it:
+# the statistics' rollup is kept per handling organisation and centre, so it can apply
+# them to its rows (``statistics_split``).
+ORGANISATION_RELATIONS = (Relation.HANDLING_LINE, Relation.DIRECTOR, Relation.MANAGER)
+
+
+def statistics_split(user) -> tuple[Q | None, Q | None]:
+    """``visibility_condition(user)`` as two parts, ``(by_organisation, other)``, each
+    None when empty: ``by_organisation`` reads only ``handling_org_id`` and
+    ``centre_id``, so that it holds for the statistics' rollup rows as for cases;
+    ``other`` is every other reason to see a case. The cases ``user`` may see are those
+    of either part."""
+    if not user.is_authenticated:
+        return None, None
+    if user.is_superuser:
+        return Q(), None
+    posts = user_posts(user)
+    if not posts:
+        return None, None
+    conditions = _conditions(user, posts)
+    chosen = {r: q for r, q in conditions.items() if r in VISIBILITY}
+    by_org = [chosen.pop(r) for r in ORGANISATION_RELATIONS if r in chosen]
+    return (
+        reduce(or_, by_org) if by_org else None,
+        reduce(or_, chosen.values()) if chosen else None,
+    )
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     """The cases ``user`` may see, by the rules above."""
     condition = visibility_condition(user)

@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from mediation import extensions
 
+        from . import rollup  # noqa: F401  (registers the dashboard.rollup_refresh job)
         from .demo import seed_statistics
         from .urls import DashboardApplication, menu_entries
 

@@ -2,25 +2,31 @@
 
 mediation imports neither documents nor workflows (STYLE.md), yet the amount the
 parties agreed is written on the agreement, a document. The documents package
-registers a source that sums it over a set of cases.
+registers an expression that gives each case's agreed amount.
 """
 
 from collections.abc import Callable
-from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import DecimalField, Expression, Value
+from django.db.models.functions import Coalesce
 
-_agreed_amount_sources: list[Callable] = []
+_agreed_amount_sources: list[Callable[[], Expression]] = []
 
 
-def register_agreed_amount_source(source: Callable) -> None:
-    """``source(cases: QuerySet[Case]) -> Decimal``: the amounts agreed in ``cases``."""
+def register_agreed_amount_source(source: Callable[[], Expression]) -> None:
+    """``source()``: an expression over a case (``OuterRef("pk")``) for the amount agreed
+    in it, NULL for none."""
     if source not in _agreed_amount_sources:
         _agreed_amount_sources.append(source)
 
 
-def agreed_amount(cases: QuerySet) -> Decimal | None:
-    """The sum of the registered sources over ``cases``; None when none is registered."""
+def agreed_amount() -> Expression | None:
+    """Each case's amount agreed, from every registered source; None when none is."""
     if not _agreed_amount_sources:
         return None
-    return sum((source(cases) or Decimal(0) for source in _agreed_amount_sources), Decimal(0))
+    money = DecimalField(max_digits=20, decimal_places=2)
+    parts = [Coalesce(source(), Value(0), output_field=money) for source in _agreed_amount_sources]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total

@@ -7,7 +7,6 @@ writes.
 from functools import partial
 from urllib.parse import urlencode
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from mediation.models import Channel, DisputeType, Tier
 
 from . import figures, sources, warnings
 from .cells import Cell, Column, Table
-from .figures import Figures, Ratings
+from .figures import Counts, Figures
 from .filters import Period
 
 
@@ -29,8 +28,8 @@ class Dashboard:
         self.period = period
 
     @cached_property
-    def cases(self):
-        return figures.scope(self.user, self.period)
+    def counts(self) -> Counts:
+        return Counts(self.user, self.period)
 
     @cached_property
     def window(self) -> warnings.Window:
@@ -97,13 +96,7 @@ def _breakdown(slug, title, first, rows: list[tuple[str, Figures]], note="", hor
 
 
 def overview_table(board: Dashboard) -> Table:
-    row = board.cases.aggregate(
-        **figures.aggregates(), agreed_in_dispute=Sum("amount", filter=figures.AGREEMENT)
-    )
-    totals = Figures.of(row)
-    ratings = figures.ratings(board.cases)
-    # The amounts written on the agreements, from the documents package; None without it.
-    amount_agreed = sources.agreed_amount(board.cases)
+    totals = board.counts.totals()
     rows = [
         (_("Cases reported"), totals.reported, "int"),
         (_("Cases accepted"), totals.accepted, "int"),
@@ -112,15 +105,16 @@ def overview_table(board: Dashboard) -> Table:
         (_("Closure rate (closed among accepted)"), totals.closure_rate, "pct"),
         (_("Success rate (agreements among closed)"), totals.success_rate, "pct"),
         (_("Average days to close"), totals.days_to_close, "days"),
-        (_("Ratings received"), ratings.count, "int"),
-        (_("Five-star share"), ratings.five_star_share, "pct"),
-        (_("Average rating (stars)"), ratings.average, "stars"),
-        (_("Parties involved"), figures.parties_involved(board.cases), "int"),
+        (_("Ratings received"), totals.ratings, "int"),
+        (_("Five-star share"), totals.five_star_share, "pct"),
+        (_("Average rating (stars)"), totals.average_rating, "stars"),
+        (_("Parties involved"), totals.parties, "int"),
         (_("Amount in dispute (yuan)"), totals.disputed, "money"),
-        (_("Amount in dispute of the agreements (yuan)"), row["agreed_in_dispute"], "money"),
+        (_("Amount in dispute of the agreements (yuan)"), totals.agreed_in_dispute, "money"),
     ]
-    if amount_agreed is not None:
-        rows.append((_("Amount agreed in the agreements (yuan)"), amount_agreed, "money"))
+    # The amounts written on the agreements, from the documents package.
+    if sources.agreed_amount() is not None:
+        rows.append((_("Amount agreed in the agreements (yuan)"), totals.amount_agreed, "money"))
     return Table(
         slug="overview",
         title=_("Overview"),
@@ -134,8 +128,7 @@ def overview_table(board: Dashboard) -> Table:
 
 
 def trend_table(board: Dashboard) -> Table:
-    rows = figures.trend(board.cases, board.period)
-    stars = figures.ratings_trend(board.cases, board.period)
+    rows = board.counts.trend()
     weekly = figures.trend_unit(board.period) == "week"
     labels = [
         _("Week of %(day)s") % {"day": f"{day:%m-%d}"} if weekly else f"{day:%Y-%m}"
@@ -150,11 +143,11 @@ def trend_table(board: Dashboard) -> Table:
     cells = [
         [
             *_figure_cells(label, figures_),
-            Cell(stars.get(day, Ratings()).count, "int"),
-            Cell(stars.get(day, Ratings()).five_star_share, "pct"),
-            Cell(stars.get(day, Ratings()).average, "stars"),
+            Cell(figures_.ratings, "int"),
+            Cell(figures_.five_star_share, "pct"),
+            Cell(figures_.average_rating, "stars"),
         ]
-        for label, (day, figures_) in zip(labels, rows, strict=True)
+        for label, (_day, figures_) in zip(labels, rows, strict=True)
     ]
     chart = _bar_chart(labels, [f for _d, f in rows])
     chart["datasets"] += [
@@ -166,7 +159,7 @@ def trend_table(board: Dashboard) -> Table:
         },
         {
             "label": _("Five-star share"),
-            "data": [stars.get(day, Ratings()).five_star_share for day, _f in rows],
+            "data": [f.five_star_share for _d, f in rows],
             "axis": "percent",
             "line": True,
         },
@@ -183,11 +176,11 @@ def trend_table(board: Dashboard) -> Table:
 
 def _labelled(rows, choices, blank) -> list[tuple[str, Figures]]:
     labels = dict(choices)
-    return [(str(labels.get(key, key)) if key else str(blank), f) for (key,), f in rows]
+    return [(str(labels.get(key, key)) if key else str(blank), f) for key, f in rows]
 
 
 def dispute_type_table(board: Dashboard) -> Table:
-    rows = _labelled(figures.grouped(board.cases, "dispute_type"), DisputeType.choices, "")
+    rows = _labelled(board.counts.by_value("dispute_type").items(), DisputeType.choices, "")
     rows.sort(key=lambda row: -row[1].reported)
     return _breakdown(
         "dispute_type", _("By dispute type"), _("Dispute type"), rows, horizontal=True
@@ -195,23 +188,22 @@ def dispute_type_table(board: Dashboard) -> Table:
 
 
 def tier_table(board: Dashboard) -> Table:
-    grouped = dict(figures.grouped(board.cases, "tier"))
-    order = ["", *Tier.values]
-    rows = [((tier,), grouped[(tier,)]) for tier in order if (tier,) in grouped]
+    found = board.counts.by_value("tier")
+    rows = [(tier, found[tier]) for tier in ["", *Tier.values] if tier in found]
     return _breakdown(
         "tier", _("By tier"), _("Tier"), _labelled(rows, Tier.choices, _("Not assessed yet"))
     )
 
 
 def channel_table(board: Dashboard) -> Table:
-    rows = _labelled(figures.grouped(board.cases, "channel"), Channel.choices, "")
+    rows = _labelled(board.counts.by_value("channel").items(), Channel.choices, "")
     rows.sort(key=lambda row: -row[1].reported)
     return _breakdown("channel", _("By channel"), _("Channel"), rows, horizontal=True)
 
 
 def organisation_table(board: Dashboard) -> Table:
     root = board.period.organisation
-    rows = figures.by_organisation(board.cases, root, board.user)
+    rows = figures.by_organisation(board.counts, root, board.user)
     labelled = []
     for org, figures_ in rows:
         if org is None:
@@ -238,7 +230,7 @@ def organisation_table(board: Dashboard) -> Table:
 
 
 def diagnosis_table(board: Dashboard) -> Table:
-    rows = figures.by_condition(board.cases, figures.DIAGNOSES)
+    rows = board.counts.by_condition("diagnosis")
     return _breakdown(
         "diagnosis",
         _("By five-diagnosis kind"),
@@ -249,7 +241,7 @@ def diagnosis_table(board: Dashboard) -> Table:
 
 
 def referral_table(board: Dashboard) -> Table:
-    rows = figures.by_condition(board.cases, figures.REFERRAL_SOURCES)
+    rows = board.counts.by_condition("referral")
     return _breakdown(
         "referral",
         _("By referral source"),
@@ -259,7 +251,7 @@ def referral_table(board: Dashboard) -> Table:
 
 
 def mediator_table(board: Dashboard) -> Table:
-    rows = figures.by_mediator(board.cases)
+    rows = figures.by_mediator(board.counts)
     columns = [
         Column(_("Mediator"), "text"),
         Column(_("Cases handled"), "int"),
@@ -279,9 +271,9 @@ def mediator_table(board: Dashboard) -> Table:
             Cell(row.figures.agreements, "int"),
             Cell(row.figures.success_rate, "pct"),
             Cell(row.figures.days_to_close, "days"),
-            Cell(row.ratings.count, "int"),
-            Cell(row.ratings.average, "stars"),
-            Cell(row.ratings.five_star_share, "pct"),
+            Cell(row.figures.ratings, "int"),
+            Cell(row.figures.average_rating, "stars"),
+            Cell(row.figures.five_star_share, "pct"),
         ]
         for row in rows
     ]

@@ -34,13 +34,18 @@ def first_column(table) -> list[str]:
     return [row[0].text for row in table.rows]
 
 
-@pytest.fixture
-def demo(db):
-    """The demo district's history (no flows), with its ratings and repeat disputes."""
+@pytest.fixture(params=["from the cases", "from the rollup"])
+def demo(db, request):
+    """The demo district's history (no flows), with its ratings and repeat disputes;
+    every test that uses it runs twice: before the rollup has counted a day (the
+    figures come from the cases) and after (they come from the rollup)."""
+    from mediation.dashboard import rollup
     from mediation.dashboard.demo import seed_statistics
 
     call_command("seed_demo", cases=240, today=TODAY.isoformat(), flows=False, stdout=io.StringIO())
     seed_statistics()
+    if request.param == "from the rollup":
+        assert rollup.refresh() > 0
 
 
 __all__ = ["TABLES", "WHOLE_HISTORY", "dashboard", "first_column", "overview"]
