@@ -124,6 +124,20 @@ def _enrich() -> None:
     print(f"  (enriched and analysed in {time.monotonic() - started:.0f} s)", file=sys.stderr)
 
 
+def _count_the_rollup() -> None:
+    """Count the stale days into the rollup, as the worker's job does every minute: at
+    first the whole history, then nothing (the bench changes no case)."""
+    from mediation.dashboard import rollup
+
+    started = time.monotonic()
+    days = rollup.refresh()
+    if days:
+        print(
+            f"  (rollup: {days} days counted in {time.monotonic() - started:.0f} s)",
+            file=sys.stderr,
+        )
+
+
 def _timer(spent: list):
     def timed(execute, sql, params, many, context):
         start = time.perf_counter()
@@ -146,15 +160,17 @@ def rows(size: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from mediation.dashboard import figures
     from mediation.dashboard.filters import default_period
     from mediation.dashboard.tables import TABLES, Dashboard
 
     _enrich()
+    _count_the_rollup()
     runs = int(os.environ.get("BENCH_DASHBOARD_RUNS", "10"))
     period = default_period()
     for label, username in USERS:
         user = get_user_model().objects.get(username=username)
-        in_scope = Dashboard(user, period).cases.count()
+        in_scope = figures.scope(user, period).count()
         # Per table, per run: the milliseconds of each query.
         timings = {slug: [] for slug in TABLES}
         for run in range(runs + 1):

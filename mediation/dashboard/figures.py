@@ -12,8 +12,10 @@ the two:
 * the rollup's rows of the organisations whose cases the user sees by organisation
   (``access.statistics_split``), on the days that are counted (not stale);
 * the cases of the stale days, and the cases the user sees for another reason (as the
-  mediator, a one-off share, ...), counted from the cases;
-* overdue, which depends on today, from the open cases.
+  mediator, a one-off share, ...), counted from the cases.
+
+Overdue depends on today: the rollup keeps the open cases apart by due date, and the
+rows due before today are the overdue ones.
 
 No query here loads cases: each groups and counts in the database, and Python only adds
 and divides the counts it gets back.
@@ -142,7 +144,8 @@ class Figures:
 
 
 FIELDS = dataclasses.fields(Figures)
-# What the rollup keeps: every figure but overdue, which depends on today.
+# What the rollup keeps: every figure but overdue, which depends on today (the rollup
+# keeps the open cases' due dates instead).
 ROLLED_UP = tuple(field.name for field in FIELDS if field.name != "overdue")
 
 
@@ -342,33 +345,17 @@ class Counts:
             # Nothing to read from the rollup: every figure from the cases.
             return grouped(scope(self.user, self.period), dimension, self._keys(keys), aggregates())
         # From the cases: those seen for another reason than their organisation, and
-        # those of the stale days (``live``); and the open overdue ones of the rest, of
-        # which only overdue is counted, as the rollup cannot count it. One query.
+        # those of the stale days. One query, over few cases.
         live = []
         if self.other is not None:
             live.append(self.other & ~self.by_organisation)
         if self.stale_days:
             live.append(self.by_organisation & self._on_stale_days())
-        overdue = self.by_organisation & open_overdue_condition()
-        keys_ = self._keys(keys)
-        if live:
-            is_live = reduce(or_, live)
-            keys_ = {"k_live": ExpressionWrapper(is_live, output_field=BooleanField()), **keys_}
-            wanted = is_live | overdue
-        else:
-            wanted = overdue
-        from_cases = grouped(
-            self._in_period(Case.objects.filter(wanted)), dimension, keys_, aggregates()
-        )
         total = self._rollup(dimension, keys)
-        for key, figures in from_cases.items():
-            if live:
-                is_live, key = key[0], key[1:]
-                if not is_live:
-                    figures = Figures(overdue=figures.overdue)
-            else:
-                figures = Figures(overdue=figures.overdue)
-            total[key] = total.get(key, Figures()) + figures
+        if live:
+            cases = self._in_period(Case.objects.filter(reduce(or_, live)))
+            for key, figures in grouped(cases, dimension, self._keys(keys), aggregates()).items():
+                total[key] = total.get(key, Figures()) + figures
         return total
 
     def _keys(self, keys) -> dict:
@@ -399,7 +386,9 @@ class Counts:
             elif key == "handling_org":
                 named["k_org"] = F("handling_org_id")
         values = rows.values(**named, k_value=F("value")).annotate(
-            **{name: Sum(name) for name in ROLLED_UP}
+            # Before the sums: "reported" names the field here, not its sum.
+            overdue=Sum("reported", filter=Q(open_due__lt=timezone.localdate())),
+            **{name: Sum(name) for name in ROLLED_UP},
         )
         return {
             (*(_normal(row[name]) for name in named), row["k_value"]): Figures.of(row)

@@ -2,16 +2,16 @@
 million cases is read from a few thousand rows (issue 7: every query within 200 ms).
 
 ``DayFigures`` holds, for each day of report dates, handling organisation and
-registering centre, the sums of the figures (``figures.Figures``) over those cases, once
-in total (``dimension`` "") and once per value of each breakdown (dispute type, tier,
-channel, five-diagnosis kind, referral source, mediator). Nothing in it depends on who
+registering centre, the sums of the figures (``figures.Figures``) over those cases (the
+open ones apart, by due date), once in total (``dimension`` "") and once per value of
+each breakdown (dispute type, tier, channel, five-diagnosis kind, referral source,
+mediator). Nothing in it depends on who
 reads it: the dashboard keeps the rows of the organisations whose cases the user sees.
 
 The database keeps it honest. Triggers (``triggers.py``) on the cases and on every
 table a figure reads log the report time of each case that changes in ``StaleDay``;
 the ``dashboard.rollup_refresh`` job recounts those days (``rollup.refresh``); until it
-has, the dashboard counts those days from the cases themselves. A figure that depends
-on today (overdue) is never rolled up.
+has, the dashboard counts those days from the cases themselves.
 """
 
 from django.db import models
@@ -35,6 +35,9 @@ class DayFigures(models.Model):
     )
     dimension = models.CharField(max_length=16, blank=True)
     value = models.CharField(max_length=32, blank=True)
+    # The due date of the open cases counted here; None for the others. Overdue (open
+    # and due before today) is then read from the rows, whatever day today is.
+    open_due = models.DateField(null=True)
 
     reported = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
@@ -50,12 +53,7 @@ class DayFigures(models.Model):
     stars = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dimension", "day", "handling_org", "centre", "value"],
-                name="dayfigures_unique",
-            )
-        ]
+        indexes = [models.Index(fields=["dimension", "day"], name="dayfigures_read")]
 
     def __str__(self):
         return f"{self.day} {self.handling_org_id}/{self.centre_id} {self.dimension}={self.value}"

@@ -15,11 +15,13 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case as CaseWhen
+from django.db.models import F, Q, When
 from django.db.models.functions import TruncDate
 
 from mediation import jobs
 from mediation.models import Case
+from mediation.models.cases import FINAL_STATUSES
 
 from . import figures
 from .filters import Period
@@ -78,18 +80,21 @@ def _recount(days: list[datetime.date]) -> None:
         "k_day": TruncDate("reported_at"),
         "k_org": F("handling_org_id"),
         "k_centre": F("centre_id"),
+        # The open cases apart, by due date: overdue is read from these rows.
+        "k_due": CaseWhen(When(~Q(status__in=FINAL_STATUSES), then=F("due_at")), default=None),
     }
     rows = []
     measures = figures.aggregates()
-    del measures["overdue"]  # depends on today: never rolled up
+    del measures["overdue"]  # depends on today: read from the open cases' due dates
     for dimension in figures.DIMENSIONS:
         found = figures.grouped(cases.order_by(), dimension, keys, measures)
-        for (day, org, centre, value), counted in found.items():
+        for (day, org, centre, due, value), counted in found.items():
             rows.append(
                 DayFigures(
                     day=day,
                     handling_org_id=org,
                     centre_id=centre,
+                    open_due=due,
                     dimension=dimension,
                     value=value,
                     **{name: getattr(counted, name) for name in figures.ROLLED_UP},

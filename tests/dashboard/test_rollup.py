@@ -5,6 +5,7 @@ of one of its cases changes, however the change is written."""
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -132,3 +133,57 @@ def test_a_refresh_counts_each_stale_day_once_and_empties_the_log(district):
     assert rollup.refresh() == 0
     totals = DayFigures.objects.filter(dimension="")
     assert sum(totals.values_list("reported", flat=True)) == 4
+
+
+def _amount_agreed(client, user) -> str:
+    from .conftest import dashboard, overview
+
+    return overview(dashboard(client, user))["Amount agreed in the agreements (yuan)"]
+
+
+def test_amount_agreed_sums_the_agreements_in_effect_before_and_after_the_count(
+    client, district
+):
+    from decimal import Decimal
+
+    from documents.models import Document, DocumentStatus
+    from tests.documents.render_factories import make_agreement, make_case
+
+    signed = make_agreement(make_case(district), effective_at=timezone.now())
+    make_agreement(
+        signed.case,
+        agreed_amount=Decimal("999"),
+        effective_at=timezone.now(),
+        status=DocumentStatus.SUPERSEDED,
+    )
+    draft = make_agreement(make_case(district), agreed_amount=Decimal("800.00"))
+    assert _amount_agreed(client, district.street_staff) == Decimal("3000.00")
+    rollup.refresh()
+    assert _amount_agreed(client, district.street_staff) == Decimal("3000.00")
+    # Every party signs the draft: its case's day is stale, read from the cases.
+    Document.objects.filter(pk=draft.pk).update(effective_at=timezone.now())
+    assert StaleDay.objects.exists()
+    assert _amount_agreed(client, district.street_staff) == Decimal("3800.00")
+    rollup.refresh()
+    assert not StaleDay.objects.exists()
+    assert _amount_agreed(client, district.street_staff) == Decimal("3800.00")
+
+
+def test_overdue_read_from_the_rollup_follows_today_without_a_recount(client, district):
+    from tests.factories import report_case
+
+    from .conftest import dashboard, overview
+
+    today = timezone.localdate()
+    for due in (today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)):
+        case = report_case(handling_org=district.street)
+        Case.objects.filter(pk=case.pk).update(due_at=due)
+    closed = report_case(handling_org=district.street)
+    Case.objects.filter(pk=closed.pk).update(
+        due_at=today - datetime.timedelta(days=1), status=CaseStatus.CLOSED
+    )
+    rollup.refresh()
+    assert overview(dashboard(client, district.street_staff))["Cases overdue"] == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        assert not StaleDay.objects.exists()
+        assert overview(dashboard(client, district.street_staff))["Cases overdue"] == 2

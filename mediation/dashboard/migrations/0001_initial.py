@@ -48,6 +48,7 @@ class Migration(migrations.Migration):
                 ('day', models.DateField()),
                 ('dimension', models.CharField(blank=True, max_length=16)),
                 ('value', models.CharField(blank=True, max_length=32)),
+                ('open_due', models.DateField(null=True)),
                 ('reported', models.PositiveIntegerField(default=0)),
                 ('accepted', models.PositiveIntegerField(default=0)),
                 ('closed', models.PositiveIntegerField(default=0)),
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
                 ('handling_org', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='mediation.organisation')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('dimension', 'day', 'handling_org', 'centre', 'value'), name='dayfigures_unique')],
+                'indexes': [models.Index(fields=['dimension', 'day'], name='dayfigures_read')],
             },
         ),
         migrations.RunPython(install, remove),
