@@ -358,12 +358,14 @@ class Counts:
                 total[key] = total.get(key, Figures()) + figures
         return total
 
-    def _keys(self, keys) -> dict:
+    def _keys(self, keys, day: str = "reported_at") -> dict:
+        """The grouping expressions of ``keys``, the trend's bucket truncating ``day``
+        (the report time of a case, the day of a rollup row)."""
         named = {}
         for key in keys:
             if key == "bucket":
                 truncate = TruncWeek if trend_unit(self.period) == "week" else TruncMonth
-                named["k_bucket"] = truncate("reported_at")
+                named["k_bucket"] = truncate(day)
             elif key == "handling_org":
                 named["k_org"] = F("handling_org_id")
         return named
@@ -378,13 +380,7 @@ class Counts:
         if self.stale_days:
             rows = rows.exclude(day__in=self.stale_days)
         rows = under_organisation(rows, self.period.organisation)
-        named = {}
-        for key in keys:
-            if key == "bucket":
-                truncate = TruncWeek if trend_unit(self.period) == "week" else TruncMonth
-                named["k_bucket"] = truncate("day")
-            elif key == "handling_org":
-                named["k_org"] = F("handling_org_id")
+        named = self._keys(keys, day="day")
         values = rows.values(**named, k_value=F("value")).annotate(
             # Before the sums: "reported" names the field here, not its sum.
             overdue=Sum("reported", filter=Q(open_due__lt=timezone.localdate())),

@@ -141,9 +141,7 @@ def _amount_agreed(client, user) -> str:
     return overview(dashboard(client, user))["Amount agreed in the agreements (yuan)"]
 
 
-def test_amount_agreed_sums_the_agreements_in_effect_before_and_after_the_count(
-    client, district
-):
+def test_amount_agreed_sums_the_agreements_in_effect_before_and_after_the_count(client, district):
     from decimal import Decimal
 
     from documents.models import Document, DocumentStatus
