@@ -319,6 +319,18 @@ def referrals_visible_to(user, model=Referral) -> QuerySet:
     return model.objects.filter(case__in=cases_visible_to(user))
 
 
+def referral_access(user, pk, model=Referral, related=()) -> tuple:
+    """The referral of ``model`` (with ``related`` selected) and how ``user`` sees its
+    case (``case_access``): a referral whose case they may not see is a 404, as one
+    that does not exist, so that ids cannot be probed."""
+    referral = model.objects.select_related(*related).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    seen = case_access(user, referral.case_id)
+    referral.case = seen.case
+    return referral, seen
+
+
 def referrals_sent_by(user, model=Referral) -> QuerySet:
     """The referrals of ``model`` that the user's referring bodies sent: the cases they
     see as ``Relation.REFERRER``."""

@@ -92,15 +92,8 @@ class ReferralCreateView(generic.FormView):
 
 
 def referral_access(user, pk) -> tuple[Referral, access.CaseAccess]:
-    """The referral and how ``user`` sees its case (``access.case_access``): a referral
-    whose case they may not see is a 404, as one that does not exist, so that ids
-    cannot be probed."""
-    referral = Referral.objects.select_related("court", "centre", "mediator").filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    case_access = access.case_access(user, referral.case_id)
-    referral.case = case_access.case
-    return referral, case_access
+    """A court referral and how ``user`` sees its case (``access.referral_access``)."""
+    return access.referral_access(user, pk, Referral, ("court", "centre", "mediator"))
 
 
 class ReferralDetailView(generic.TemplateView):

@@ -232,10 +232,7 @@ class _ReferralDetail(ApiView):
 
     def get(self, request, pk):
         # 404 unless the caller sees the referral's case, as for one that does not exist.
-        referral = self.model.objects.select_related(*self.related).filter(pk=pk).first()
-        if referral is None:
-            raise exceptions.NotFound()
-        access.case_access(request.user, referral.case_id)
+        referral, _seen = access.referral_access(request.user, pk, self.model, self.related)
         return Response(self.output_class(referral).data)
 
 
@@ -245,7 +242,7 @@ class PoliceReferralDetailView(_ReferralDetail):
 
     model = PoliceReferral
     output_class = PoliceReferralOutput
-    related = PoliceReferralListView.related
+    related = ("station",)  # the case and its centre: read by access.referral_access
 
 
 @extend_schema(summary="A petition referral's status", responses=PetitionReferralOutput)
@@ -254,7 +251,7 @@ class PetitionReferralDetailView(_ReferralDetail):
 
     model = PetitionReferral
     output_class = PetitionReferralOutput
-    related = PetitionReferralListView.related
+    related = ("bureau",)  # the case and its centre: read by access.referral_access
 
 
 register_routes(
