@@ -16,7 +16,6 @@ cases still missing. ``BENCH_ACCESS_SIZES`` (default ``100000,1000000``) sets th
 import functools
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,24 +42,12 @@ def _db_ms(*fns) -> list[tuple[float, int]]:
     counts = [[] for _ in fns]
     for _ in range(REPEAT):
         for i, fn in enumerate(fns):
-            run = {"ms": 0.0, "queries": 0}
-            with connection.execute_wrapper(_timer(run)):
+            run: list[float] = []
+            with connection.execute_wrapper(scratch.query_timer(run)):
                 fn()
-            spent[i].append(run["ms"])
-            counts[i].append(run["queries"])
+            spent[i].append(sum(run))
+            counts[i].append(len(run))
     return [(statistics.median(s), max(c)) for s, c in zip(spent, counts, strict=True)]
-
-
-def _timer(run: dict):
-    def timed(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            run["ms"] += (time.perf_counter() - start) * 1000
-            run["queries"] += 1
-
-    return timed
 
 
 RAW = """

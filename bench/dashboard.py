@@ -138,17 +138,6 @@ def _count_the_rollup() -> None:
         )
 
 
-def _timer(spent: list):
-    def timed(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent.append((time.perf_counter() - start) * 1000)
-
-    return timed
-
-
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -177,7 +166,7 @@ def rows(size: int) -> None:
             board = Dashboard(user, period)
             for slug, build in TABLES.items():
                 spent: list[float] = []
-                with connection.execute_wrapper(_timer(spent)):
+                with connection.execute_wrapper(scratch.query_timer(spent)):
                     build(board)
                 if run:  # the first run warms the caches
                     timings[slug].append(spent)

@@ -60,3 +60,18 @@ def seeded(size: int) -> None:
     call_command("migrate", verbosity=0)
     if Case.objects.count() < size:
         call_command("seed_demo", "--cases", str(size), "--no-flows", verbosity=0)
+
+
+def query_timer(spent: list):
+    """A ``connection.execute_wrapper`` that appends each query's database milliseconds
+    to ``spent`` (its length is the query count)."""
+    import time
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - start) * 1000)
+
+    return timed
