@@ -289,6 +289,36 @@ def grouped(cases: QuerySet[Case], dimension: str, keys: dict, measures: dict) -
     return {key: sum((Figures.of(row) for row in rows), Figures()) for key, rows in result.items()}
 
 
+def stale_days(logged: QuerySet[StaleDay] | None = None, limit: int | None = None) -> list:
+    """The days (in order, the first ``limit``) of the report times ``logged`` (the
+    whole log by default): the days the rollup has yet to count."""
+    logged = StaleDay.objects.all() if logged is None else logged
+    days = (
+        logged.annotate(day=TruncDate("reported_at"))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by("day")
+    )
+    return list(days[:limit] if limit else days)
+
+
+def on_days(days: list[datetime.date]) -> Q:
+    """Report times on ``days`` (in order): one range for each run of consecutive days."""
+    ranges: list[list[datetime.date]] = []
+    for day in days:
+        if ranges and ranges[-1][1] == day:
+            ranges[-1][1] = day + datetime.timedelta(days=1)
+        else:
+            ranges.append([day, day + datetime.timedelta(days=1)])
+    return reduce(
+        or_,
+        (
+            Q(reported_at__gte=Period(a, a).start_at, reported_at__lt=Period(b, b).start_at)
+            for a, b in ranges
+        ),
+    )
+
+
 class Counts:
     """The figures of one user over one period, from the rollup and the cases."""
 
@@ -303,30 +333,10 @@ class Counts:
         changed."""
         if self.by_organisation is None:
             return []
-        days = (
+        return stale_days(
             StaleDay.objects.filter(
                 reported_at__gte=self.period.start_at, reported_at__lt=self.period.end_before
             )
-            .annotate(day=TruncDate("reported_at"))
-            .values_list("day", flat=True)
-            .distinct()
-        )
-        return sorted(set(days))
-
-    def _on_stale_days(self) -> Q:
-        """The cases reported on the stale days, as a few ranges of report times."""
-        ranges = []
-        for day in self.stale_days:
-            if ranges and ranges[-1][1] == day:
-                ranges[-1][1] = day + datetime.timedelta(days=1)
-            else:
-                ranges.append([day, day + datetime.timedelta(days=1)])
-        return reduce(
-            or_,
-            (
-                Q(reported_at__gte=Period(a, a).start_at, reported_at__lt=Period(b, b).start_at)
-                for a, b in ranges
-            ),
         )
 
     def _in_period(self, cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -350,7 +360,7 @@ class Counts:
         if self.other is not None:
             live.append(self.other & ~self.by_organisation)
         if self.stale_days:
-            live.append(self.by_organisation & self._on_stale_days())
+            live.append(self.by_organisation & on_days(self.stale_days))
         total = self._rollup(dimension, keys)
         if live:
             cases = self._in_period(Case.objects.filter(reduce(or_, live)))

@@ -11,8 +11,6 @@ the days still stale from the cases, so a late refresh is slower, never wrong.
 import datetime
 import logging
 import time
-from functools import reduce
-from operator import or_
 
 from django.db import transaction
 from django.db.models import Case as CaseWhen
@@ -24,7 +22,6 @@ from mediation.models import Case
 from mediation.models.cases import FINAL_STATUSES
 
 from . import figures
-from .filters import Period
 from .models import DayFigures, RollupLock, StaleDay
 
 logger = logging.getLogger(__name__)
@@ -32,16 +29,6 @@ logger = logging.getLogger(__name__)
 # Days recounted in one transaction: a backlog (a bulk import, the first refresh of a
 # large history) goes in steps that each hold the lock briefly.
 DAYS_PER_STEP = 14
-
-
-def stale_days(limit: int | None = None) -> list[datetime.date]:
-    days = (
-        StaleDay.objects.annotate(day=TruncDate("reported_at"))
-        .values_list("day", flat=True)
-        .distinct()
-        .order_by("day")
-    )
-    return list(days[:limit] if limit else days)
 
 
 def refresh(max_steps: int | None = None) -> int:
@@ -54,7 +41,7 @@ def refresh(max_steps: int | None = None) -> int:
         with transaction.atomic():
             if not RollupLock.objects.select_for_update(skip_locked=True).filter(pk=1).exists():
                 return counted
-            days = stale_days(DAYS_PER_STEP)
+            days = figures.stale_days(limit=DAYS_PER_STEP)
             if not days:
                 return counted
             _recount(days)
@@ -64,16 +51,7 @@ def refresh(max_steps: int | None = None) -> int:
 
 
 def _recount(days: list[datetime.date]) -> None:
-    on_days = reduce(
-        or_,
-        (
-            Q(
-                reported_at__gte=Period(day, day).start_at,
-                reported_at__lt=Period(day, day).end_before,
-            )
-            for day in days
-        ),
-    )
+    on_days = figures.on_days(days)
     read = list(StaleDay.objects.filter(on_days).values_list("pk", flat=True))
     cases = Case.objects.filter(on_days)
     keys = {
