@@ -19,6 +19,7 @@ from tests.workflows.helpers_court import (
     schedule_session,
     to_mediation,
 )
+from workflows.court import CourtReferralFlow
 
 from .conftest import issue
 
@@ -105,7 +106,11 @@ def test_delegation_through_the_api_comes_back_with_its_confirmed_agreement(clie
         referral.refresh_from_db()
         assert referral.process.status == "DONE"
         # The decision was the flow's own task, done by the token's clerk.
-        task = Task.objects.filter(process=referral.process, flow_task__in=[])  # noqa: F841 (kept simple: the process is done)
+        decided = Task.objects.filter(
+            process=referral.process, flow_task=CourtReferralFlow.court_decides
+        )
+        assert decided.count() == 2
+        assert {task.owner_id for task in decided} == {court.api.token.user_id}
         # Nothing more is open for the court.
         again = court.api.post(url, {"decision": "confirmed"})
         assert again.status_code == 409 and again.json()["code"] == "step_not_open"
