@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from .validators import (
     normalize_credit_code,
     normalize_id_number,
     normalize_phone,
+    validate_amount,
     validate_credit_code,
     validate_id_number,
     validate_phone,
@@ -255,13 +255,10 @@ def _clean_case(*, title, description, dispute_type, channel, tier, amount, part
         errors["channel"] = _("Choose the channel the case came in by.")
     if tier and tier not in Tier.values:
         errors["tier"] = _("Choose a tier.")
-    if amount is not None:
-        if amount < 0:
-            errors["amount"] = _("The amount in dispute cannot be negative.")
-        elif amount > settings.MEDIATION["MAX_AMOUNT"]:
-            errors["amount"] = _("The amount in dispute is too large; check the figure.")
-        elif amount.as_tuple().exponent < -2:
-            errors["amount"] = _("Give the amount in yuan with at most two decimals.")
+    try:
+        validate_amount(amount)
+    except ValidationError as exc:
+        errors["amount"] = exc.messages[0]
     if grid is not None and grid.kind != OrgKind.GRID:
         errors["grid"] = _("Choose a grid.")
     roles = [p.role for p in parties]

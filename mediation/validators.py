@@ -7,6 +7,7 @@ the services use the same functions, so a bad number can enter by no door.
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -95,4 +96,27 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline with its area code."),
             code="phone_format",
+        )
+
+
+def validate_amount(value) -> None:
+    """An amount in dispute (a ``Decimal``, yuan): not negative, not absurd
+    (``MEDIATION["MAX_AMOUNT"]``), in yuan and fen. The staff intake and the open API
+    both check it here."""
+    if value is None:
+        return
+    limit = settings.MEDIATION["MAX_AMOUNT"]
+    if value < 0:
+        raise ValidationError(
+            _("The amount in dispute cannot be negative."), code="amount_negative"
+        )
+    if value > limit:
+        raise ValidationError(
+            _("The amount in dispute may be at most %(max)s yuan; check the figure.")
+            % {"max": f"{limit:,}"},
+            code="amount_too_large",
+        )
+    if value.as_tuple().exponent < -2:
+        raise ValidationError(
+            _("Give the amount in yuan with at most two decimals."), code="amount_precision"
         )

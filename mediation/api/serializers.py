@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mediation import services
+from mediation import services, validators
 
 # The staff forms' check: normalised, then validated if given. DRF answers the Django
 # ValidationError a ``validate_<field>`` raises by the field, with the validator's code.
@@ -63,23 +63,8 @@ def amount_field(**kwargs) -> serializers.DecimalField:
 
 
 def validate_amount(value: Decimal | None) -> Decimal | None:
-    """Not negative, not absurd (``MEDIATION["MAX_AMOUNT"]``), in yuan and fen."""
-    if value is None:
-        return None
-    if value < 0:
-        raise serializers.ValidationError(
-            _("The amount in dispute cannot be negative."), code="amount_negative"
-        )
-    if value > max_amount():
-        raise serializers.ValidationError(
-            _("The amount in dispute may be at most %(max)s yuan; check the figure.")
-            % {"max": f"{max_amount():,}"},
-            code="amount_too_large",
-        )
-    if value.as_tuple().exponent < -2:
-        raise serializers.ValidationError(
-            _("Give the amount in yuan with at most two decimals."), code="amount_precision"
-        )
+    """``mediation.validators.validate_amount``, the staff intake's check."""
+    validators.validate_amount(value)
     return value
 
 
