@@ -34,6 +34,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -110,13 +112,18 @@ class Figures:
     ratings: int = 0
     five_stars: int = 0
     stars: int = 0
+    # The first and last report days (the repeat warnings of a grid).
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
 
     @classmethod
     def of(cls, row: dict) -> "Figures":
         return cls(**{field.name: row.get(field.name) or field.default for field in FIELDS})
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in FIELDS))
+        return Figures(
+            *(_add(f.name, getattr(self, f.name), getattr(other, f.name)) for f in FIELDS)
+        )
 
     @property
     def closure_rate(self) -> float | None:
@@ -144,9 +151,17 @@ class Figures:
 
 
 FIELDS = dataclasses.fields(Figures)
+# The days: the earlier and the later of two, not their sum.
+DAYS = {"first_day": min, "last_day": max}
 # What the rollup keeps: every figure but overdue, which depends on today (the rollup
-# keeps the open cases' due dates instead).
-ROLLED_UP = tuple(field.name for field in FIELDS if field.name != "overdue")
+# keeps the open cases' due dates instead), and the days (a row's day is both).
+ROLLED_UP = tuple(field.name for field in FIELDS if field.name not in ("overdue", *DAYS))
+
+
+def _add(name: str, one, other):
+    if name in DAYS:
+        return DAYS[name](day for day in (one, other) if day) if one or other else None
+    return one + other
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -184,6 +199,8 @@ def aggregates() -> dict:
         "ratings": Sum(_per_case(CaseRating.objects.all(), Count("pk"))),
         "five_stars": Sum(_per_case(CaseRating.objects.filter(stars=5), Count("pk"))),
         "stars": Sum(_per_case(CaseRating.objects.all(), Sum("stars"))),
+        "first_day": Min(TruncDate("reported_at")),
+        "last_day": Max(TruncDate("reported_at")),
     }
 
 
@@ -251,6 +268,8 @@ FIELD_DIMENSIONS = {
     "tier": "tier",
     "channel": "channel",
     "mediator": "mediator_id",
+    # Not shown as a breakdown: the repeat warnings of a grid (``warnings``).
+    "grid": "grid_id",
 }
 CONDITION_DIMENSIONS = {"diagnosis": DIAGNOSES, "referral": REFERRAL_SOURCES}
 # "" is the total: every case once.
@@ -395,6 +414,8 @@ class Counts:
             # Before the sums: "reported" names the field here, not its sum.
             overdue=Sum("reported", filter=Q(open_due__lt=timezone.localdate())),
             **{name: Sum(name) for name in ROLLED_UP},
+            first_day=Min("day"),
+            last_day=Max("day"),
         )
         return {
             (*(_normal(row[name]) for name in named), row["k_value"]): Figures.of(row)

@@ -2,8 +2,8 @@
 
 ``refresh()`` reads the days the triggers logged (``StaleDay``), recounts each of them
 from the cases with the live aggregates (``figures.grouped``, so the rollup and the
-live figures cannot disagree), replaces those days' rows and deletes the log rows it
-read. A change that commits meanwhile logs a row that this refresh did not read, so its
+live figures cannot disagree), replaces those days' rows, remakes the repeat
+warnings' list around them (``warnings.relist``) and deletes the log rows it read. A change that commits meanwhile logs a row that this refresh did not read, so its
 day is counted again by the next one. The job runs every minute; the dashboard counts
 the days still stale from the cases, so a late refresh is slower, never wrong.
 """
@@ -21,7 +21,7 @@ from mediation import jobs
 from mediation.models import Case
 from mediation.models.cases import FINAL_STATUSES
 
-from . import figures
+from . import figures, warnings
 from .models import DayFigures, RollupLock, StaleDay
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,11 @@ def _recount(days: list[datetime.date]) -> None:
         "k_due": CaseWhen(When(~Q(status__in=FINAL_STATUSES), then=F("due_at")), default=None),
     }
     rows = []
-    measures = figures.aggregates()
-    del measures["overdue"]  # depends on today: read from the open cases' due dates
+    measures = {
+        name: aggregate
+        for name, aggregate in figures.aggregates().items()
+        if name in figures.ROLLED_UP
+    }
     for dimension in figures.DIMENSIONS:
         found = figures.grouped(cases.order_by(), dimension, keys, measures)
         for (day, org, centre, due, value), counted in found.items():
@@ -80,6 +83,7 @@ def _recount(days: list[datetime.date]) -> None:
             )
     DayFigures.objects.filter(day__in=days).delete()
     DayFigures.objects.bulk_create(rows, batch_size=2000)
+    warnings.relist(days)
     for start in range(0, len(read), 5000):
         StaleDay.objects.filter(pk__in=read[start : start + 5000]).delete()
 

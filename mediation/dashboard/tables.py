@@ -287,7 +287,7 @@ def mediator_table(board: Dashboard) -> Table:
 
 
 def _warning_table(board: Dashboard, kind: str) -> Table:
-    found = warnings.WARNINGS[kind](board.window_cases)
+    found = warnings.WARNINGS[kind](board)
     first = {"party": _("Party"), "address": _("Address"), "grid": _("Grid")}[kind]
     columns = [Column(first, "text")]
     if kind == "party":

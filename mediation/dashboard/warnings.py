@@ -3,27 +3,44 @@ three or more disputes within ninety days.
 
 The window is the ninety days up to the end of the dashboard's period (today at the
 latest), over the cases the user may see under the period's organisation: a warning
-counts only visible cases, and lists only them. Each kind is one GROUP BY ... HAVING
-query.
+counts only visible cases, and lists only them.
 
 A party is recognised by their resident ID number, else their unified social credit
-code, else their phone number; a party with none of these (a name alone) is not
-matched, for two people can share a name.
+code, else their phone number (``mediation.models.people.identity``); a party with none
+of these (a name alone) is not matched, for two people can share a name.
+
+Read fast at a million cases (issue 7: every query within 200 ms):
+
+* Grids are few: the rollup counts each day's cases per grid (the "grid" breakdown of
+  ``models.DayFigures``), and a grid's warning is read like any figure
+  (``figures.Counts``), with its first and last day.
+* Parties and addresses are about as many as the cases, and most come once. Three
+  disputes within ninety days are each within 89 days of the other two, so a warning
+  can only count cases listed in ``models.RepeatCase``: those with two or more others
+  of the same key within 89 days before or after. A warning is counted from the cases
+  as they are, over the listed ones and, for the days changed since the list was made
+  (the rollup's stale days), over every case that shares a key with a case of those
+  days. ``relist``, called by the rollup's refresh, remakes the list around the stale
+  days.
 """
 
+import bisect
+import collections
 import dataclasses
 import datetime
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import NullIf, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Case, CaseParty, Organisation, Person
+from mediation.models.people import identity
 from mediation.personal_data import mask
 
-from .figures import scope
+from . import figures
 from .filters import Period
+from .models import RepeatCase, StaleDay
 
 WINDOW_DAYS = 90
 THRESHOLD = 3
@@ -57,40 +74,75 @@ class RepeatWarning:
     label: str
     detail: str
     cases: int
-    first: datetime.datetime
-    last: datetime.datetime
+    first: datetime.date
+    last: datetime.date
+
+
+def window_period(period: Period, window: Window) -> Period:
+    """The window as a period under the period's organisation."""
+    return Period(window.since, window.until, period.organisation)
 
 
 def window_cases(user, period: Period, window: Window) -> QuerySet[Case]:
     """The figures' scope (``figures.scope``) over the window's days in place of the
     period's: visible to ``user``, handled at or below the period's organisation."""
-    return scope(user, Period(window.since, window.until, period.organisation))
+    return figures.scope(user, window_period(period, window))
 
 
-def _identity(prefix: str = ""):
-    """A person's identity for matching: ID number, else credit code, else phone."""
-    return Coalesce(
-        NullIf(f"{prefix}id_number", Value("")),
-        NullIf(f"{prefix}credit_code", Value("")),
-        NullIf(f"{prefix}phone", Value("")),
+# The parties' and addresses' keys, as expressions over a case (None: no key); a case
+# has a key for each of its parties.
+KEYS = {
+    "party": lambda: identity("parties__person__"),
+    "address": lambda: NullIf("location", Value("")),
+}
+
+
+def keyed(cases: QuerySet[Case], kind: str) -> QuerySet[Case]:
+    """``cases`` with their keys of ``kind`` as ``k_key``: a row per key."""
+    return cases.annotate(k_key=KEYS[kind]()).filter(k_key__isnull=False).order_by()
+
+
+def _reported(period: Period) -> Q:
+    return Q(reported_at__gte=period.start_at, reported_at__lt=period.end_before)
+
+
+def candidates(kind: str, window: Window) -> QuerySet:
+    """The ids of the cases that can count in a warning of ``kind`` over ``window``:
+    those listed, and, for the days changed since, those sharing a key with a case of
+    those days."""
+    in_window = _reported(Period(window.since, window.until))
+    listed = RepeatCase.objects.filter(in_window, kind=kind).order_by().values("case_id")
+    stale = figures.stale_days(StaleDay.objects.filter(in_window))
+    if not stale:
+        return listed
+    changed = keyed(Case.objects.filter(figures.on_days(stale)), kind).values("k_key")
+    sharing = keyed(Case.objects.filter(in_window), kind).filter(k_key__in=changed)
+    return listed.union(sharing.values("pk"))
+
+
+def _repeated(board, kind: str, **extra) -> QuerySet:
+    """The keys of ``kind`` with ``THRESHOLD`` or more of the board's cases in its
+    window, the most cases first: a row each with ``k_key``, ``cases``, ``first`` and
+    ``last`` (days) and the aggregates ``extra``."""
+    cases = board.window_cases.filter(pk__in=candidates(kind, board.window))
+    day = TruncDate("reported_at")
+    return (
+        keyed(cases, kind)
+        .values("k_key")
+        # A case with two parties of one identity is one dispute.
+        .annotate(cases=Count("pk", distinct=kind == "party"), first=Min(day), last=Max(day))
+        .annotate(**extra)
+        .filter(cases__gte=THRESHOLD)
+        .order_by("-cases", "-last", "k_key")[:LIMIT]
     )
 
 
-def party_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
-    # From the cases, joined to their parties and people: one pass over the window.
-    rows = (
-        cases.annotate(identity=_identity("parties__person__"))
-        .filter(identity__isnull=False)
-        .values("identity")
-        .annotate(
-            cases=Count("pk", distinct=True),
-            person_pk=Min("parties__person_id"),
-            party_name=Min("parties__person__name"),
-            first=Min("reported_at"),
-            last=Max("reported_at"),
-        )
-        .filter(cases__gte=THRESHOLD)
-        .order_by("-cases", "-last", "identity")[:LIMIT]
+def party_warnings(board) -> list[RepeatWarning]:
+    rows = _repeated(
+        board,
+        "party",
+        person_pk=Min("parties__person_id"),
+        party_name=Min("parties__person__name"),
     )
     return [
         RepeatWarning(
@@ -98,7 +150,7 @@ def party_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
             key=str(row["person_pk"]),
             label=row["party_name"],
             # Personal data: always masked here, whoever looks.
-            detail=mask(row["identity"]),
+            detail=mask(row["k_key"]),
             cases=row["cases"],
             first=row["first"],
             last=row["last"],
@@ -107,35 +159,40 @@ def party_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
     ]
 
 
-def address_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
-    rows = (
-        cases.exclude(location="")
-        .values("location")
-        .annotate(cases=Count("pk"), first=Min("reported_at"), last=Max("reported_at"))
-        .filter(cases__gte=THRESHOLD)
-        .order_by("-cases", "-last", "location")[:LIMIT]
-    )
+def address_warnings(board) -> list[RepeatWarning]:
     return [
         RepeatWarning(
-            "address", row["location"], row["location"], "", row["cases"], row["first"], row["last"]
+            "address", row["k_key"], row["k_key"], "", row["cases"], row["first"], row["last"]
         )
-        for row in rows
+        for row in _repeated(board, "address")
     ]
 
 
-def grid_warnings(cases: QuerySet[Case]) -> list[RepeatWarning]:
-    rows = (
-        cases.filter(grid__isnull=False)
-        .values("grid", "grid__name")
-        .annotate(cases=Count("pk"), first=Min("reported_at"), last=Max("reported_at"))
-        .filter(cases__gte=THRESHOLD)
-        .order_by("-cases", "-last", "grid")[:LIMIT]
+def grid_warnings(board) -> list[RepeatWarning]:
+    """From the rollup's grid breakdown, as the figures are read."""
+    counts = figures.Counts(board.user, window_period(board.period, board.window))
+    found = sorted(
+        (
+            (int(grid), counted)
+            for grid, counted in counts.by_value("grid").items()
+            if grid and counted.reported >= THRESHOLD
+        ),
+        key=lambda row: (-row[1].reported, -row[1].last_day.toordinal(), row[0]),
+    )[:LIMIT]
+    names = dict(
+        Organisation.objects.filter(pk__in=[grid for grid, _c in found]).values_list("pk", "name")
     )
     return [
         RepeatWarning(
-            "grid", str(row["grid"]), row["grid__name"], "", row["cases"], row["first"], row["last"]
+            "grid",
+            str(grid),
+            names.get(grid, ""),
+            "",
+            counted.reported,
+            counted.first_day,
+            counted.last_day,
         )
-        for row in rows
+        for grid, counted in found
     ]
 
 
@@ -147,12 +204,11 @@ def warning_cases(cases: QuerySet[Case], kind: str, key: str) -> tuple[str, Quer
     ``Case.objects.none()`` for a key that matches nothing."""
     if kind == "party":
         person = Person.objects.filter(pk=_int(key)).first()
-        identity = person and (person.id_number or person.credit_code or person.phone)
-        if not identity:
+        recognised = person and (person.id_number or person.credit_code or person.phone)
+        if not recognised:
             return "", cases.none()
-        same = Q(id_number=identity) | Q(credit_code=identity) | Q(phone=identity)
-        # As in ``party_warnings``: the identity is the first of the three a person has.
-        matching = Person.objects.annotate(identity=_identity()).filter(same, identity=identity)
+        # As in the warnings: the first of the three a person has (an index reads it).
+        matching = Person.objects.annotate(k_key=identity()).filter(k_key=recognised)
         parties = CaseParty.objects.filter(person_id__in=matching.values("pk"))
         return person.name, cases.filter(pk__in=parties.values("case_id"))
     if kind == "address" and key:
@@ -166,3 +222,48 @@ def warning_cases(cases: QuerySet[Case], kind: str, key: str) -> tuple[str, Quer
 
 def _int(value: str) -> int:
     return int(value) if value.isdigit() else 0
+
+
+# The listed kinds (grids are read from the rollup), and the keys remade per query.
+LISTED = ("party", "address")
+KEYS_PER_QUERY = 500
+NEAR = datetime.timedelta(days=WINDOW_DAYS - 1)
+
+
+def relist(days: list[datetime.date]) -> None:
+    """Remake ``RepeatCase`` after changes to the cases of ``days``: for each key that a
+    case of those days has, or had when it was listed, the cases within 89 days of
+    those days, counted among the cases within twice that (a listing depends on the
+    cases 89 days before and after)."""
+    changed = figures.on_days(days)
+    rewritten = Period(days[0] - NEAR, days[-1] + NEAR)
+    counted = Period(days[0] - 2 * NEAR, days[-1] + 2 * NEAR)
+    for kind in LISTED:
+        now = keyed(Case.objects.filter(changed), kind).values_list("k_key", flat=True)
+        before = RepeatCase.objects.filter(changed, kind=kind).values_list("key", flat=True)
+        keys = sorted(set(now) | set(before))
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            _relist(kind, keys[start : start + KEYS_PER_QUERY], rewritten, counted)
+
+
+def _relist(kind: str, keys: list[str], rewritten: Period, counted: Period) -> None:
+    rows = (
+        keyed(Case.objects.filter(_reported(counted)), kind)
+        .filter(k_key__in=keys)
+        .values_list("k_key", "pk", "reported_at")
+        .distinct()
+    )
+    by_key: dict[str, list[tuple[datetime.date, int, datetime.datetime]]] = collections.defaultdict(
+        list
+    )
+    for key, pk, at in rows:
+        by_key[key].append((timezone.localdate(at), pk, at))
+    listed = []
+    for key, cases in by_key.items():
+        days = sorted(day for day, _pk, _at in cases)
+        for day, pk, at in cases:
+            near = bisect.bisect_right(days, day + NEAR) - bisect.bisect_left(days, day - NEAR)
+            if near >= THRESHOLD and rewritten.start <= day <= rewritten.end:
+                listed.append(RepeatCase(case_id=pk, kind=kind, key=key, reported_at=at))
+    RepeatCase.objects.filter(_reported(rewritten), kind=kind, key__in=keys).delete()
+    RepeatCase.objects.bulk_create(listed, batch_size=2000)

@@ -186,6 +186,8 @@ class Case(models.Model):
             # The case list's order: a wide list reads it in order and stops at a page.
             models.Index(fields=["-is_priority", "-reported_at", "-id"], name="case_list_order"),
             models.Index(fields=["grid"]),
+            # The other cases at an address (the repeat warnings).
+            models.Index(fields=["location"]),
         ]
 
     def __str__(self):

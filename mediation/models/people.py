@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +19,18 @@ class SpecialGroup(models.TextChoices):
     VETERAN = "veteran", _("Veteran")
     MIGRANT_WORKER = "migrant_worker", _("Migrant worker")
     HARDSHIP = "hardship", _("In hardship")
+
+
+def identity(prefix: str = "") -> Coalesce:
+    """How a person is recognised across cases (the repeat warnings): their resident ID
+    number, else their unified social credit code, else their phone number; None for a
+    name alone, for two people can share a name. ``prefix`` reaches a person through
+    relations ("parties__person__")."""
+    return Coalesce(
+        NullIf(f"{prefix}id_number", Value("")),
+        NullIf(f"{prefix}credit_code", Value("")),
+        NullIf(f"{prefix}phone", Value("")),
+    )
 
 
 class Person(models.Model):
@@ -59,7 +73,12 @@ class Person(models.Model):
                 name="person_unique_credit_code",
             ),
         ]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["phone"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["phone"]),
+            # The other cases of a party of a case (the repeat warnings).
+            models.Index(identity(), name="person_identity"),
+        ]
 
     def __str__(self):
         return self.name

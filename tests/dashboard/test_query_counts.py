@@ -29,7 +29,7 @@ def test_the_dashboards_query_count_does_not_grow_with_the_cases(
     director = staff("jk-director", district.district, Role.CENTRE_DIRECTOR)
     client.force_login(director)
     _cases(district, 3)
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(48) as few:
         client.get(reverse("dashboard:index"))
     _cases(district, 15, start=3)
     with django_assert_max_num_queries(len(few)):

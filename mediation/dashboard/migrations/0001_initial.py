@@ -10,9 +10,7 @@ def install(apps, schema_editor):
     triggers.install(schema_editor, TABLES)
     apps.get_model("dashboard", "RollupLock").objects.create(pk=1)
     # Every case there already is: counted by the first refresh.
-    schema_editor.execute(
-        f"INSERT INTO {triggers.STALE} (reported_at) SELECT reported_at FROM {triggers.CASES}"
-    )
+    triggers.everything_stale(schema_editor)
 
 
 def remove(apps, schema_editor):
