@@ -341,10 +341,15 @@ def on_days(days: list[datetime.date]) -> Q:
 class Counts:
     """The figures of one user over one period, from the rollup and the cases."""
 
-    def __init__(self, user, period: Period):
+    def __init__(self, user, period: Period, split: tuple | None = None):
         self.user = user
         self.period = period
-        self.by_organisation, self.other = access.statistics_split(user)
+        # ``access.statistics_split(user)``, given when it is known already.
+        self.by_organisation, self.other = split or access.statistics_split(user)
+
+    def over(self, period: Period) -> "Counts":
+        """The same user's figures over another period."""
+        return Counts(self.user, period, (self.by_organisation, self.other))
 
     @cached_property
     def stale_days(self) -> list[datetime.date]:

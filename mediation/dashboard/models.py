@@ -80,19 +80,32 @@ class RollupLock(models.Model):
 class RepeatCase(models.Model):
     """A case that shares a party or an address (``kind``, ``key``) with two or more
     other cases reported within 89 days before or after it: the only cases a repeat
-    warning of that kind can count, whatever its ninety days (``warnings``). Remade by
-    ``rollup.refresh`` for the parties and addresses of the stale days."""
+    warning of that kind can count, whatever its ninety days (``warnings``). Like a
+    rollup row it keeps the case's report day and organisations, so that a warning is
+    counted from these rows alone. Remade by ``rollup.refresh`` around the stale days."""
 
     case = models.ForeignKey(
         "mediation.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     kind = models.CharField(max_length=8)
     key = models.CharField(max_length=200)
-    reported_at = models.DateTimeField()
+    day = models.DateField()
+    handling_org = models.ForeignKey(
+        "mediation.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    centre = models.ForeignKey(
+        "mediation.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "reported_at"], name="repeatcase_window"),
+            models.Index(fields=["kind", "day"], name="repeatcase_window"),
             models.Index(fields=["kind", "key"], name="repeatcase_key"),
         ]
 

@@ -3,8 +3,9 @@
 ``refresh()`` reads the days the triggers logged (``StaleDay``), recounts each of them
 from the cases with the live aggregates (``figures.grouped``, so the rollup and the
 live figures cannot disagree), replaces those days' rows, remakes the repeat
-warnings' list around them (``warnings.relist``) and deletes the log rows it read. A change that commits meanwhile logs a row that this refresh did not read, so its
-day is counted again by the next one. The job runs every minute; the dashboard counts
+warnings' list around them (``warnings.relist``) and deletes the log rows it read. A
+change that commits meanwhile logs a row that this refresh did not read, so its day is
+counted again by the next one. The job runs every minute; the dashboard counts
 the days still stale from the cases, so a late refresh is slower, never wrong.
 """
 

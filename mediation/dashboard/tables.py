@@ -39,6 +39,10 @@ class Dashboard:
     def window_cases(self):
         return warnings.window_cases(self.user, self.period, self.window)
 
+    @cached_property
+    def window_counts(self) -> Counts:
+        return self.counts.over(warnings.window_period(self.period, self.window))
+
     def query(self, **extra) -> str:
         return urlencode({**self.period.query(), **extra})
 
