@@ -1,6 +1,7 @@
 """The statistics dashboard's queries at 100k and 1M cases, on PostgreSQL (issue 7).
 
-For a centre director (the whole district) and a street centre's staff member it builds
+For a centre director (the whole district), a street centre's staff member, and the
+director again with today's cases stale (as until the worker's next refresh) it builds
 every table of the dashboard (``mediation.dashboard.tables.TABLES``) over the default
 period (this year) and prints, per table, its queries and the database milliseconds of
 its slowest query (median and 95th percentile over the runs) and of the whole table.

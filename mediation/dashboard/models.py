@@ -5,8 +5,8 @@ million cases is read from a few thousand rows (issue 7: every query within 200 
 registering centre, the sums of the figures (``figures.Figures``) over those cases (the
 open ones apart, by due date), once in total (``dimension`` "") and once per value of
 each breakdown (dispute type, tier, channel, five-diagnosis kind, referral source,
-mediator, and grid for the repeat warnings). Nothing in it depends on who
-reads it: the dashboard keeps the rows of the organisations whose cases the user sees.
+mediator, and grid for the repeat warnings). Nothing in it depends on who reads it: the
+dashboard keeps the rows of the organisations whose cases the user sees.
 
 The database keeps it honest. Triggers (``triggers.py``) on the cases and on every
 table a figure reads log the report time of each case that changes in ``StaleDay``;
@@ -60,9 +60,9 @@ class DayFigures(models.Model):
 
 
 class StaleDay(models.Model):
-    """The report time of a case whose figures, parties or address changed since its day
-    was counted: written by the triggers only, read and deleted by ``rollup.refresh``.
-    No unique key, so that concurrent writers never wait for each other here."""
+    """The report time of a case whose figures changed since its day was counted:
+    written by the triggers only, read and deleted by ``rollup.refresh``. No unique key,
+    so that concurrent writers never wait for each other here."""
 
     reported_at = models.DateTimeField(db_index=True)
 
@@ -75,39 +75,3 @@ class RollupLock(models.Model):
 
     def __str__(self):
         return "rollup lock"
-
-
-class RepeatCase(models.Model):
-    """A case that shares a party or an address (``kind``, ``key``) with two or more
-    other cases reported within 89 days before or after it: the only cases a repeat
-    warning of that kind can count, whatever its ninety days (``warnings``). Like a
-    rollup row it keeps the case's report day and organisations, so that a warning is
-    counted from these rows alone. Remade by ``rollup.refresh`` around the stale days."""
-
-    case = models.ForeignKey(
-        "mediation.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    kind = models.CharField(max_length=8)
-    key = models.CharField(max_length=200)
-    day = models.DateField()
-    handling_org = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    centre = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["kind", "day"], name="repeatcase_window"),
-            models.Index(fields=["kind", "key"], name="repeatcase_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.key}: {self.case_id}"

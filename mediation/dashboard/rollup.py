@@ -2,10 +2,9 @@
 
 ``refresh()`` reads the days the triggers logged (``StaleDay``), recounts each of them
 from the cases with the live aggregates (``figures.grouped``, so the rollup and the
-live figures cannot disagree), replaces those days' rows, remakes the repeat
-warnings' list around them (``warnings.relist``) and deletes the log rows it read. A
-change that commits meanwhile logs a row that this refresh did not read, so its day is
-counted again by the next one. The job runs every minute; the dashboard counts
+live figures cannot disagree), replaces those days' rows and deletes the log rows it
+read. A change that commits meanwhile logs a row that this refresh did not read, so its
+day is counted again by the next one. The job runs every minute; the dashboard counts
 the days still stale from the cases, so a late refresh is slower, never wrong.
 """
 
@@ -22,7 +21,7 @@ from mediation import jobs
 from mediation.models import Case
 from mediation.models.cases import FINAL_STATUSES
 
-from . import figures, warnings
+from . import figures
 from .models import DayFigures, RollupLock, StaleDay
 
 logger = logging.getLogger(__name__)
@@ -84,7 +83,6 @@ def _recount(days: list[datetime.date]) -> None:
             )
     DayFigures.objects.filter(day__in=days).delete()
     DayFigures.objects.bulk_create(rows, batch_size=2000)
-    warnings.relist(days)
     for start in range(0, len(read), 5000):
         StaleDay.objects.filter(pk__in=read[start : start + 5000]).delete()
 

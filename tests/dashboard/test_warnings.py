@@ -95,3 +95,16 @@ def test_a_warning_page_for_an_unknown_key_lists_nothing(client, district):
         response = client.get(reverse("dashboard:warning"), {"kind": kind, "key": key})
         assert response.status_code == 200 and response.context["cases"] == []
     assert client.get(reverse("dashboard:warning"), {"kind": "nothing"}).status_code == 404
+
+
+def test_a_grid_warning_is_read_from_the_rollup_once_counted(client, district):
+    from mediation.dashboard import rollup
+    from mediation.dashboard.models import DayFigures, StaleDay
+
+    _cases(district, (50, 20, 2), grid=district.grid)
+    assert rollup.refresh() == 3
+    assert not StaleDay.objects.exists()
+    assert DayFigures.objects.filter(dimension="grid", value=str(district.grid.pk)).exists()
+    rows = dashboard(client, district.street_staff)["warnings_grid"].rows
+    assert [(row[0].text, row[1].value) for row in rows] == [(district.grid.name, 3)]
+    assert rows[0][2].value == timezone.localdate(timezone.now() - datetime.timedelta(days=50))
