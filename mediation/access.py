@@ -245,18 +245,26 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     return conditions
 
 
-def visibility_condition(user) -> Q | None:
-    """The condition on ``Case`` for the cases ``user`` may see; None means every case,
-    ``Q(pk__in=[])`` none. For a query that builds its own list (the benchmark)."""
+def _visibility(user) -> dict[Relation, Q] | None:
+    """The conditions on ``Case`` by which ``user`` sees cases, one per relation of
+    ``VISIBILITY`` they have (none: no case); None means every case (a superuser)."""
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return {}
     if user.is_superuser:
         return None
     posts = user_posts(user)
     if not posts:
-        return Q(pk__in=[])
-    conditions = _conditions(user, posts)
-    return reduce(or_, (q for relation, q in conditions.items() if relation in VISIBILITY))
+        return {}
+    return {r: q for r, q in _conditions(user, posts).items() if r in VISIBILITY}
+
+
+def visibility_condition(user) -> Q | None:
+    """The condition on ``Case`` for the cases ``user`` may see; None means every case,
+    ``Q(pk__in=[])`` none. For a query that builds its own list (the benchmark)."""
+    conditions = _visibility(user)
+    if conditions is None:
+        return None
+    return reduce(or_, conditions.values()) if conditions else Q(pk__in=[])
 
 
 # The relations that read only where a case is handled and which centre registered it:
@@ -271,15 +279,9 @@ def statistics_split(user) -> tuple[Q | None, Q | None]:
     ``centre_id``, so that it holds for the statistics' rollup rows as for cases;
     ``other`` is every other reason to see a case. The cases ``user`` may see are those
     of either part."""
-    if not user.is_authenticated:
-        return None, None
-    if user.is_superuser:
+    chosen = _visibility(user)
+    if chosen is None:
         return Q(), None
-    posts = user_posts(user)
-    if not posts:
-        return None, None
-    conditions = _conditions(user, posts)
-    chosen = {r: q for r, q in conditions.items() if r in VISIBILITY}
     by_org = [chosen.pop(r) for r in ORGANISATION_RELATIONS if r in chosen]
     return (
         reduce(or_, by_org) if by_org else None,
