@@ -152,8 +152,7 @@ def _make_today_stale(today) -> None:
     from mediation.dashboard.models import StaleDay
     from mediation.models import Case
 
-    today_ = Period(today, today)
-    cases = Case.objects.filter(reported_at__gte=today_.start_at, reported_at__lt=today_.end_before)
+    cases = Case.objects.filter(Period(today, today).reported())
     StaleDay.objects.bulk_create(
         StaleDay(reported_at=at) for at in cases.values_list("reported_at", flat=True)
     )

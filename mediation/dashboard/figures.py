@@ -46,7 +46,7 @@ from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation import access, selectors
+from mediation import access, deadlines, selectors
 from mediation.models import (
     Case,
     CaseParty,
@@ -78,10 +78,12 @@ WEEKLY_UP_TO_DAYS = 92
 def scope(user, period: Period) -> QuerySet[Case]:
     """The cases the figures are about: visible to ``user``, reported in the period,
     handled at or below its organisation."""
-    cases = access.cases_visible_to(user).filter(
-        reported_at__gte=period.start_at, reported_at__lt=period.end_before
-    )
-    return under_organisation(cases, period.organisation).order_by()
+    return in_period(access.cases_visible_to(user), period)
+
+
+def in_period(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """``cases`` reported in the period, handled at or below its organisation."""
+    return under_organisation(cases.filter(period.reported()), period.organisation).order_by()
 
 
 def under_organisation(cases: QuerySet, organisation: Organisation | None) -> QuerySet:
@@ -332,7 +334,7 @@ def on_days(days: list[datetime.date]) -> Q:
     return reduce(
         or_,
         (
-            Q(reported_at__gte=Period(a, a).start_at, reported_at__lt=Period(b, b).start_at)
+            Q(reported_at__gte=deadlines.start_of_day(a), reported_at__lt=deadlines.start_of_day(b))
             for a, b in ranges
         ),
     )
@@ -357,17 +359,7 @@ class Counts:
         changed."""
         if self.by_organisation is None:
             return []
-        return stale_days(
-            StaleDay.objects.filter(
-                reported_at__gte=self.period.start_at, reported_at__lt=self.period.end_before
-            )
-        )
-
-    def _in_period(self, cases: QuerySet[Case]) -> QuerySet[Case]:
-        cases = cases.filter(
-            reported_at__gte=self.period.start_at, reported_at__lt=self.period.end_before
-        )
-        return under_organisation(cases, self.period.organisation).order_by()
+        return stale_days(StaleDay.objects.filter(self.period.reported()))
 
     def rows(self, dimension: str = "", *keys: str) -> dict[tuple, Figures]:
         """``Figures`` for each value of ``keys`` ("bucket": the trend's week or month,
@@ -387,7 +379,7 @@ class Counts:
             live.append(self.by_organisation & on_days(self.stale_days))
         total = self._rollup(dimension, keys)
         if live:
-            cases = self._in_period(Case.objects.filter(reduce(or_, live)))
+            cases = in_period(Case.objects.filter(reduce(or_, live)), self.period)
             for key, figures in grouped(cases, dimension, self._keys(keys), aggregates()).items():
                 total[key] = total.get(key, Figures()) + figures
         return total

@@ -4,10 +4,11 @@ import dataclasses
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation import selectors
+from mediation import deadlines, selectors
 from mediation.forms import OrganisationChoiceField
 from mediation.models import Organisation
 
@@ -24,13 +25,12 @@ class Period:
     end: datetime.date
     organisation: Organisation | None = None
 
-    @property
-    def start_at(self) -> datetime.datetime:
-        return _midnight(self.start)
-
-    @property
-    def end_before(self) -> datetime.datetime:
-        return _midnight(self.end + datetime.timedelta(days=1))
+    def reported(self) -> Q:
+        """Report times within the period's days, in the platform's time zone."""
+        return Q(
+            reported_at__gte=deadlines.start_of_day(self.start),
+            reported_at__lt=deadlines.end_of_day(self.end),
+        )
 
     @property
     def days(self) -> int:
@@ -42,10 +42,6 @@ class Period:
         if self.organisation is not None:
             query["organisation"] = str(self.organisation.pk)
         return query
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def default_period(today: datetime.date | None = None) -> Period:
