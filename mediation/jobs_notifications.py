@@ -84,6 +84,11 @@ class Source:
             yield Due(f"{self.prefix}:{row.pk}:{due}", self.what, due, case, self.staff(row))
 
 
+def _handling_org(row) -> list[Staff]:
+    """Everyone at the handling organisation of ``row``'s case."""
+    return [Staff(organisation_id=row.case.handling_org_id)]
+
+
 def _referral_staff(referral) -> list[Staff]:
     staff = [Staff(organisation_id=referral.centre_id)]
     if referral.case.mediator_id is not None:
@@ -117,7 +122,7 @@ _petitions = Source(
     ).select_related("case"),
     field="handle_by",
     case=lambda petition: petition.case,
-    staff=lambda petition: [Staff(organisation_id=petition.case.handling_org_id)],
+    staff=_handling_org,
 )
 _return_visits = Source(
     prefix="visit",
@@ -125,7 +130,7 @@ _return_visits = Source(
     waiting=ReturnVisit.objects.filter(visited_at__isnull=True).select_related("case"),
     field="due_on",
     case=lambda visit: visit.case,
-    staff=lambda visit: [Staff(organisation_id=visit.case.handling_org_id)],
+    staff=_handling_org,
 )
 _summonses = Source(
     prefix="summons",

@@ -139,3 +139,36 @@ def test_parties_who_have_not_rated_are_asked_the_day_after_closing_once(
     NotificationKey.objects.all().delete()
     with time_machine.travel(_at("2025-06-18")):
         assert rating_requests_send() == 0
+
+
+def test_a_court_referrals_mediation_deadline_is_announced_to_the_centre_and_mediator(
+    district, case
+):
+    from mediation.models.referrals import Referral, ReferralKind, ReferralStatus
+
+    Case.objects.filter(pk=case.pk).update(mediator=district.grid_worker)
+    Referral.objects.create(
+        case=case, court=district.court, centre=district.street, kind=ReferralKind.DELEGATION,
+        claim="请求返还借款", status=ReferralStatus.MEDIATING, due_on="2025-06-10",
+    )  # fmt: skip
+    with time_machine.travel(_at("2025-06-06")):
+        assert deadline_notices_send() == 1
+    told = {(n.organisation_id, n.user_id) for n in _near(case)}
+    assert told == {(district.street.pk, None), (None, district.grid_worker.pk)}
+    assert "2025-06-10" in _near(case).first().text
+
+
+def test_a_return_visit_date_is_announced_to_the_handling_organisation_and_its_miss(
+    district, case
+):
+    from mediation.models import ReturnVisit
+
+    # Even with a mediator named: the visit is the organisation's.
+    Case.objects.filter(pk=case.pk).update(mediator=district.grid_worker)
+    ReturnVisit.objects.create(case=case, due_on="2025-06-10")
+    with time_machine.travel(_at("2025-06-06")):
+        assert deadline_notices_send() == 1
+    assert [(n.organisation_id, n.user_id) for n in _near(case)] == [(district.street.pk, None)]
+    with time_machine.travel(_at("2025-06-11")):
+        assert deadline_notices_send() == 1
+    assert Notification.objects.filter(case=case, event=OVERDUE).count() == 1
