@@ -8,7 +8,8 @@ from django.test import Client
 
 from mediation.api import services as api_services
 from mediation.models import OrgKind, PartyRole
-from tests.factories import make_id_number, org
+from mediation.models.referrals import Referral, ReferralKind
+from tests.factories import make_id_number, org, report_case
 
 # Generous enough that no test but the rate limit's meets it.
 TEST_RATE = "1000/minute"
@@ -90,3 +91,13 @@ def intake_data(district, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def referred_case(district):
+    """A case at the street that the district's court delegated to it."""
+    case = report_case(handling_org=district.street, actor=district.street_staff)
+    Referral.objects.create(
+        case=case, court=district.court, centre=district.street, kind=ReferralKind.DELEGATION,
+        claim="请求返还借款",
+    )  # fmt: skip
+    return case

@@ -7,10 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from documents.models import Document, DocumentKind, DocumentStatus
-from mediation.models.referrals import Referral, ReferralKind
-from tests.factories import report_case
 
-from .conftest import issue
+from .conftest import issue, referred_case
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +35,7 @@ def document(case, kind, status=DocumentStatus.ISSUED) -> Document:
 @pytest.fixture
 def referred(district):
     """A case the court referred, with a termination record sent back and a session record."""
-    case = report_case(handling_org=district.street, actor=district.street_staff)
-    Referral.objects.create(
-        case=case, court=district.court, centre=district.street, kind=ReferralKind.DELEGATION,
-        claim="请求返还借款",
-    )  # fmt: skip
+    case = referred_case(district)
     return case, document(case, DocumentKind.TERMINATION), document(case, DocumentKind.RECORD)
 
 

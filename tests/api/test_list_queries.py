@@ -7,10 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from documents.models import DocumentKind
 from mediation.models import OrgKind
-from mediation.models.referrals import Referral, ReferralKind
 from tests.factories import org, report_case
 
-from .conftest import issue
+from .conftest import issue, referred_case
 from .test_documents import document
 from .test_handoffs import PETITIONS, POLICE, petition_data, police_data
 
@@ -23,15 +22,6 @@ def queries(api, path) -> int:
         response = api.get(path)
     assert response.status_code == 200, response.json()
     return len(captured)
-
-
-def referred_case(district):
-    case = report_case(handling_org=district.street, actor=district.street_staff)
-    Referral.objects.create(
-        case=case, court=district.court, centre=district.street, kind=ReferralKind.DELEGATION,
-        claim="请求返还借款",
-    )  # fmt: skip
-    return case
 
 
 def test_the_case_list_reads_a_page_in_the_same_queries_for_one_case_or_many(district):
