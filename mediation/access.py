@@ -179,6 +179,27 @@ def _sent_by(posts: list[Post]) -> dict[type, QuerySet]:
     return sent
 
 
+# The relations by which a user sees every case handled in a subtree.
+SUBTREE_RELATIONS = (Relation.HANDLING_LINE, Relation.DIRECTOR)
+
+
+def _subtrees(posts: list[Post]) -> dict[Relation, list[str]]:
+    """The paths of the subtrees whose handled cases the posts see, by relation: the
+    handling line's posts, and the districts of the directors' posts."""
+    subtrees = {}
+    if line := [post.path for post in posts if post.role in LINE_ROLES]:
+        subtrees[Relation.HANDLING_LINE] = line
+    if directors := [post for post in posts if post.role == Role.CENTRE_DIRECTOR]:
+        subtrees[Relation.DIRECTOR] = _district_paths(directors)
+    return subtrees
+
+
+def subtree_paths(user) -> list[str]:
+    """The paths of the organisations below which ``user`` sees every case handled
+    (``SUBTREE_RELATIONS``)."""
+    return [path for paths in _subtrees(user_posts(user)).values() for path in paths]
+
+
 def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     """Each relation the user can have with a case, as a condition on ``Case``.
 
@@ -191,14 +212,10 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     def with_roles(*roles):
         return [post for post in posts if post.role in roles]
 
-    conditions: dict[Relation, Q] = {}
-    if line := with_roles(*LINE_ROLES):
-        conditions[Relation.HANDLING_LINE] = Q(
-            handling_org_id__in_set=orgs_under(post.path for post in line)
-        )
-    if directors := with_roles(Role.CENTRE_DIRECTOR):
-        districts = _district_paths(directors)
-        conditions[Relation.DIRECTOR] = Q(handling_org_id__in_set=orgs_under(districts))
+    conditions: dict[Relation, Q] = {
+        relation: Q(handling_org_id__in_set=orgs_under(paths))
+        for relation, paths in _subtrees(posts).items()
+    }
     if grids := with_roles(Role.GRID_WORKER):
         conditions[Relation.GRID] = Q(grid_id__in_set=orgs_under(post.path for post in grids))
     conditions[Relation.MEDIATOR] = Q(mediator_id=user.pk)

@@ -70,8 +70,62 @@ class StaleDay(models.Model):
         return f"{self.reported_at:%Y-%m-%d %H:%M}"
 
 
+class KeyDay(models.Model):
+    """The cases of one day and handling organisation that share a repeat warning's key
+    (``keys.KINDS``: a party's identity, an address), for the days of the window that
+    ends today (``keys.KEEP_DAYS``). Recounted with the day's figures by the rollup's
+    refresh, so a day's keys are stale exactly when its figures are."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=8)
+    key = models.CharField(max_length=200)
+    handling_org = models.ForeignKey(
+        "mediation.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Distinct cases: two parties of one identity in one case are one dispute.
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="keyday_day"),
+            models.Index(fields=["kind", "key", "day"], name="keyday_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.key} @{self.handling_org_id}: {self.cases}"
+
+
+class RecentKey(models.Model):
+    """A key's cases over the window of ``KEEP_DAYS`` days up to ``RollupLock.keys_as_of``,
+    handled at or below ``node`` (an organisation's id; 0: every case), with the first
+    and last of their days: the sums of its ``KeyDay`` rows. A warning is then read in
+    the order of an index, not grouped from the window's cases (``keys.repeated``)."""
+
+    kind = models.CharField(max_length=8)
+    key = models.CharField(max_length=200)
+    node = models.PositiveIntegerField()
+    cases = models.PositiveIntegerField()
+    first = models.DateField()
+    last = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["node", "kind", "-cases", "-last", "key"], name="recentkey_top"),
+            models.Index(fields=["node", "kind", "key"], name="recentkey_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} @{self.node}: {self.cases}"
+
+
 class RollupLock(models.Model):
-    """One row, locked by the refresh that runs: two never recount the same day."""
+    """One row, locked by the refresh that runs: two never recount the same day. It
+    also holds the last day of the window that ``RecentKey`` sums."""
+
+    keys_as_of = models.DateField(null=True)
 
     def __str__(self):
         return "rollup lock"

@@ -4,8 +4,10 @@
 from the cases with the live aggregates (``figures.grouped``, so the rollup and the
 live figures cannot disagree), replaces those days' rows and deletes the log rows it
 read. A change that commits meanwhile logs a row that this refresh did not read, so its
-day is counted again by the next one. The job runs every minute; the dashboard counts
-the days still stale from the cases, so a late refresh is slower, never wrong.
+day is counted again by the next one. The repeat warnings' keys of the same days are
+recounted with them (``keys``), and their sums move on with the day. The job runs every
+minute; the dashboard counts the days still stale from the cases, so a late refresh is
+slower, never wrong.
 """
 
 import datetime
@@ -21,7 +23,7 @@ from mediation import jobs
 from mediation.models import Case
 from mediation.models.cases import FINAL_STATUSES
 
-from . import figures
+from . import figures, keys
 from .models import DayFigures, RollupLock, StaleDay
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ def refresh(max_steps: int | None = None) -> int:
         with transaction.atomic():
             if not RollupLock.objects.select_for_update(skip_locked=True).filter(pk=1).exists():
                 return counted
+            if not steps:
+                keys.slide()
             days = figures.stale_days(limit=DAYS_PER_STEP)
             if not days:
                 return counted
@@ -54,7 +58,7 @@ def _recount(days: list[datetime.date]) -> None:
     on_days = figures.on_days(days)
     read = list(StaleDay.objects.filter(on_days).values_list("pk", flat=True))
     cases = Case.objects.filter(on_days)
-    keys = {
+    grouping = {
         "k_day": TruncDate("reported_at"),
         "k_org": F("handling_org_id"),
         "k_centre": F("centre_id"),
@@ -68,7 +72,7 @@ def _recount(days: list[datetime.date]) -> None:
         if name in figures.ROLLED_UP
     }
     for dimension in figures.DIMENSIONS:
-        found = figures.grouped(cases.order_by(), dimension, keys, measures)
+        found = figures.grouped(cases.order_by(), dimension, grouping, measures)
         for (day, org, centre, due, value), counted in found.items():
             rows.append(
                 DayFigures(
@@ -83,6 +87,7 @@ def _recount(days: list[datetime.date]) -> None:
             )
     DayFigures.objects.filter(day__in=days).delete()
     DayFigures.objects.bulk_create(rows, batch_size=2000)
+    keys.recount(days)
     for start in range(0, len(read), 5000):
         StaleDay.objects.filter(pk__in=read[start : start + 5000]).delete()
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from mediation.models import Channel, DisputeType, Tier
 
-from . import figures, sources, warnings
+from . import figures, keys, sources, warnings
 from .cells import Cell, Column, Table
 from .figures import Counts, Figures
 from .filters import Period
@@ -38,6 +38,10 @@ class Dashboard:
     @cached_property
     def window_cases(self):
         return warnings.window_cases(self.user, self.period, self.window)
+
+    @cached_property
+    def repeat_keys(self) -> keys.Reader:
+        return keys.Reader(self.user, self.period, warnings.window_period(self.period, self.window))
 
     @cached_property
     def window_counts(self) -> Counts:

@@ -2,13 +2,18 @@
 
 Each change to a case, or to a row of a table that one of its figures reads (parties,
 ratings, the five diagnoses' records, referrals, documents), logs the case's report
-time in ``StaleDay``; the rollup recounts that day. Triggers rather than signals, so
+time in ``StaleDay``; the rollup recounts that day. A change to a person's ID number,
+credit code or phone (how the repeat warnings recognise a party, ``keys``) logs the
+report times of the person's cases. Triggers rather than signals, so
 that bulk updates, COPY and raw SQL are seen too. PostgreSQL and SQLite each get their
 own dialect of the same rule; migrations call ``install`` and ``remove``.
 """
 
 STALE = "dashboard_staleday"
 CASES = "mediation_case"
+PEOPLE = "mediation_person"
+# What recognises a person across cases (``mediation.models.people.identity``).
+IDENTITY = ("id_number", "credit_code", "phone")
 
 # The tables a figure reads besides the cases, each with its case's column.
 CASE_TABLES = (
@@ -53,11 +58,37 @@ END $$ LANGUAGE plpgsql;
 """
 
 
+# A person's cases, when their identity changes (both dialects).
+_PERSON_LOG = (
+    f"INSERT INTO {STALE} (reported_at) SELECT c.reported_at FROM {CASES} c "
+    "JOIN mediation_caseparty p ON p.case_id = c.id WHERE p.person_id = NEW.id;"
+)
+
+_PG_PEOPLE = f"""
+CREATE OR REPLACE FUNCTION dashboard_person_changed() RETURNS trigger AS $$
+BEGIN
+    {_PERSON_LOG}
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+"""
+
+
+def _identity_changed(distinct: str) -> str:
+    return " OR ".join(f"NEW.{column} {distinct} OLD.{column}" for column in IDENTITY)
+
+
 def _name(table: str) -> str:
     return f"dashboard_stale_{table}"
 
 
 def _postgresql(table: str) -> list[str]:
+    if table == PEOPLE:
+        return [
+            f"DROP TRIGGER IF EXISTS {_name(table)} ON {table}",
+            f"CREATE TRIGGER {_name(table)} AFTER UPDATE OF {', '.join(IDENTITY)} ON {table} "
+            f"FOR EACH ROW WHEN ({_identity_changed('IS DISTINCT FROM')}) "
+            "EXECUTE FUNCTION dashboard_person_changed()",
+        ]
     function = "dashboard_case_changed" if table == CASES else "dashboard_case_row_changed"
     return [
         f"DROP TRIGGER IF EXISTS {_name(table)} ON {table}",
@@ -67,6 +98,13 @@ def _postgresql(table: str) -> list[str]:
 
 
 def _sqlite(table: str) -> list[str]:
+    if table == PEOPLE:
+        return [
+            f"DROP TRIGGER IF EXISTS {_name(table)}_update",
+            f"CREATE TRIGGER {_name(table)}_update AFTER UPDATE OF {', '.join(IDENTITY)} "
+            f"ON {table} WHEN {_identity_changed('IS NOT')} BEGIN {_PERSON_LOG} END",
+        ]
+
     def log(row: str, when: str = "1") -> str:
         if table == CASES:
             return f"INSERT INTO {STALE} (reported_at) SELECT {row}.reported_at WHERE {when};"
@@ -88,11 +126,13 @@ def _sqlite(table: str) -> list[str]:
 
 
 def install(schema_editor, tables) -> None:
-    """Create the triggers on ``tables`` (``CASES`` or tables with a ``case_id``)."""
+    """Create the triggers on ``tables`` (``CASES``, ``PEOPLE`` or tables with a
+    ``case_id``)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(_PG_CASES)
         schema_editor.execute(_PG_ROWS)
+        schema_editor.execute(_PG_PEOPLE)
         statements = [s for table in tables for s in _postgresql(table)]
     elif vendor == "sqlite":
         statements = [s for table in tables for s in _sqlite(table)]
@@ -102,9 +142,14 @@ def install(schema_editor, tables) -> None:
         schema_editor.execute(statement)
 
 
-def everything_stale(schema_editor) -> None:
-    """Log every case there is: the next refresh counts the whole history."""
-    schema_editor.execute(f"INSERT INTO {STALE} (reported_at) SELECT reported_at FROM {CASES}")
+def everything_stale(schema_editor, since=None) -> None:
+    """Log every case there is (reported at ``since`` or later): the next refresh
+    counts the whole history (since then)."""
+    sql = f"INSERT INTO {STALE} (reported_at) SELECT reported_at FROM {CASES}"
+    if since is None:
+        schema_editor.execute(sql)
+    else:
+        schema_editor.execute(f"{sql} WHERE reported_at >= %s", [since])
 
 
 def remove(schema_editor, tables) -> None:

@@ -9,16 +9,18 @@ A party is recognised by their resident ID number, else their unified social cre
 code, else their phone number (``mediation.models.people.identity``); a party with none
 of these (a name alone) is not matched, for two people can share a name.
 
-A party's or an address's warning is one GROUP BY ... HAVING over the window's cases.
-A grid's is read from the rollup's grid breakdown (``models.DayFigures``) like any
-figure (``figures.Counts``), with its first and last day: grids are few.
+A party's or an address's warning is read from the sums the rollup keeps of each key
+over the window that ends today (``keys``), put right for what it has not counted yet;
+for a window that ends earlier, or a user whose cases are not one subtree, it is one
+GROUP BY ... HAVING over the window's cases. A grid's is read from the rollup's grid
+breakdown (``models.DayFigures``) like any figure (``figures.Counts``), with its first
+and last day: grids are few.
 """
 
 import dataclasses
 import datetime
 
-from django.db.models import Count, Max, Min, QuerySet, Value
-from django.db.models.functions import NullIf, TruncDate
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +28,10 @@ from mediation.models import Case, CaseParty, Organisation, Person
 from mediation.models.people import identity
 from mediation.personal_data import mask
 
-from . import figures
+from . import figures, keys
 from .filters import Period
+from .keys import WINDOW_DAYS
 
-WINDOW_DAYS = 90
 THRESHOLD = 3
 # The most warnings of one kind a page or a file lists, the most cases first.
 LIMIT = 100
@@ -76,47 +78,36 @@ def window_cases(user, period: Period, window: Window) -> QuerySet[Case]:
     return figures.scope(user, window_period(period, window))
 
 
-# The parties' and addresses' keys, as expressions over a case (None: no key); a case
-# has a key for each of its parties.
-KEYS = {
-    "party": lambda: identity("parties__person__"),
-    "address": lambda: NullIf("location", Value("")),
-}
-
-
-def keyed(cases: QuerySet[Case], kind: str) -> QuerySet[Case]:
-    """``cases`` with their keys of ``kind`` as ``k_key``: a row per key."""
-    return cases.annotate(k_key=KEYS[kind]()).filter(k_key__isnull=False).order_by()
-
-
-def _repeated(board, kind: str, **extra) -> QuerySet:
+def _repeated(board, kind: str) -> list[dict]:
     """The keys of ``kind`` with ``THRESHOLD`` or more of the board's cases in its
     window, the most cases first: a row each with ``k_key``, ``cases``, ``first`` and
-    ``last`` (days) and the aggregates ``extra``."""
-    day = TruncDate("reported_at")
-    return (
-        keyed(board.window_cases, kind)
-        .values("k_key")
-        # A case with two parties of one identity is one dispute.
-        .annotate(cases=Count("pk", distinct=kind == "party"), first=Min(day), last=Max(day))
-        .annotate(**extra)
+    ``last`` (days). From the rollup's sums (``keys``) where they can answer."""
+    rows = board.repeat_keys.repeated(kind, THRESHOLD, LIMIT)
+    if rows is not None:
+        return rows
+    return list(
+        keys.grouped(board.window_cases, kind)
         .filter(cases__gte=THRESHOLD)
         .order_by("-cases", "-last", "k_key")[:LIMIT]
     )
 
 
 def party_warnings(board) -> list[RepeatWarning]:
-    rows = _repeated(
-        board,
-        "party",
-        person_pk=Min("parties__person_id"),
-        party_name=Min("parties__person__name"),
-    )
+    rows = _repeated(board, "party")
+    # Each identity's person (the first, for the warning's page) and name.
+    people = {
+        row["k_key"]: (row["person_pk"], row["name"])
+        for row in Person.objects.annotate(k_key=identity())
+        .filter(k_key__in=[row["k_key"] for row in rows])
+        .values("k_key")
+        .annotate(person_pk=Min("pk"), name=Min("name"))
+        .order_by()
+    }
     return [
         RepeatWarning(
             kind="party",
-            key=str(row["person_pk"]),
-            label=row["party_name"],
+            key=str(people[row["k_key"]][0]),
+            label=people[row["k_key"]][1],
             # Personal data: always masked here, whoever looks.
             detail=mask(row["k_key"]),
             cases=row["cases"],

@@ -1,0 +1,317 @@
+"""The repeat warnings of a party and of an address, counted ahead (issue 7: every
+dashboard query within 200 ms at a million cases).
+
+Grouping the window's cases by party or by address reads every case of ninety days, a
+quarter of a million at a million cases, and most of their keys repeat, so no list of
+the repeating keys is much shorter than the window. So the rollup's refresh keeps:
+
+* ``KeyDay``: for each day of the window that ends today, handling organisation and key,
+  the number of cases; recounted with the day's figures, on the same stale days;
+* ``RecentKey``: for each key and organisation subtree (every organisation above the
+  handling one, and 0 for every case), the sum of those rows over the window, with the
+  first and the last day; summed again for the keys a recount touched, and in full when
+  the day changes (``slide``).
+
+A warning is then the first rows of one subtree in the order of an index. What the
+refresh has not counted yet is put right from the cases: the keys of the stale days are
+counted again from those days' cases, and the cases the user sees outside the subtree
+(as the mediator, a one-off share, ...) are counted from the cases. When the window does
+not end today, or the cases the user sees are not one subtree and a few others (several
+posts in different places, justice staff), ``Reader.repeated`` returns None and the
+warning is grouped from the window's cases (``warnings``).
+"""
+
+import datetime
+from functools import cached_property, reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import NullIf, TruncDate
+from django.utils import timezone
+
+from mediation import access
+from mediation.models import Case, Organisation
+from mediation.models.people import identity
+
+from . import figures
+from .filters import Period
+from .models import KeyDay, RecentKey, RollupLock, StaleDay
+
+# The days a warning looks back, today included.
+WINDOW_DAYS = 90
+
+# The parties' and addresses' keys, as expressions over a case (None: no key); a case
+# has a key for each of its parties.
+KEYS = {
+    "party": lambda: identity("parties__person__"),
+    "address": lambda: NullIf("location", Value("")),
+}
+KINDS = tuple(KEYS)
+# Keys per statement that names keys.
+CHUNK = 2000
+
+
+def keyed(cases: QuerySet[Case], kind: str) -> QuerySet[Case]:
+    """``cases`` with their keys of ``kind`` as ``k_key``: a row per key."""
+    return cases.annotate(k_key=KEYS[kind]()).filter(k_key__isnull=False).order_by()
+
+
+def grouped(cases: QuerySet[Case], kind: str) -> QuerySet:
+    """Per key of ``kind`` among ``cases``: ``k_key``, ``cases`` (distinct: a case with
+    two parties of one identity is one dispute), ``first`` and ``last`` (days)."""
+    day = TruncDate("reported_at")
+    return (
+        keyed(cases, kind)
+        .values("k_key")
+        .annotate(cases=Count("pk", distinct=kind == "party"), first=Min(day), last=Max(day))
+    )
+
+
+def _since(until: datetime.date) -> datetime.date:
+    return until - datetime.timedelta(days=WINDOW_DAYS - 1)
+
+
+# Keeping the counts: called by the rollup's refresh, in its transaction, under its lock.
+
+
+def recount(days: list[datetime.date]) -> None:
+    """Replace the ``KeyDay`` rows of ``days`` (those not yet out of the window) from
+    the cases, and sum again the keys they had and have."""
+    today = timezone.localdate()
+    # A day after today (a report time set ahead) is kept too: it enters the window later.
+    kept = [day for day in days if day >= _since(today)]
+    if not kept:
+        return
+    old = set(KeyDay.objects.filter(day__in=kept).values_list("kind", "key").distinct())
+    on_days = figures.on_days(kept)
+    rows = [
+        KeyDay(
+            day=row["k_day"],
+            kind=kind,
+            key=row["k_key"],
+            handling_org_id=row["k_org"],
+            cases=row["cases"],
+        )
+        for kind in KINDS
+        for row in keyed(Case.objects.filter(on_days), kind)
+        .values("k_key", k_day=TruncDate("reported_at"), k_org=F("handling_org_id"))
+        .annotate(cases=Count("pk", distinct=kind == "party"))
+    ]
+    KeyDay.objects.filter(day__in=kept).delete()
+    KeyDay.objects.bulk_create(rows, batch_size=5000)
+    if _as_of() == today:
+        _sum(today, old | {(row.kind, row.key) for row in rows})
+
+
+def slide(today: datetime.date | None = None) -> bool:
+    """On a new day: drop the days that left the window and sum every key over the
+    window that ends today. False when the sums are of today already."""
+    today = today or timezone.localdate()
+    if _as_of() == today:
+        return False
+    KeyDay.objects.filter(day__lt=_since(today)).delete()
+    RecentKey.objects.all().delete()
+    _sum(today, None)
+    RollupLock.objects.filter(pk=1).update(keys_as_of=today)
+    return True
+
+
+def _as_of() -> datetime.date | None:
+    return RollupLock.objects.filter(pk=1).values_list("keys_as_of", flat=True).first()
+
+
+def _sum(until: datetime.date, keys: set[tuple[str, str]] | None) -> None:
+    """Replace the ``RecentKey`` rows of ``keys`` (every key: None) by the sums of their
+    ``KeyDay`` rows over the window that ends ``until``, once per subtree."""
+    pairs = _subtrees()
+    if not pairs:
+        return
+    # The organisations and the subtrees they are in: ids read from the database.
+    in_subtree = ", ".join(f"({org:d}, {node:d})" for org, node in pairs)
+    sql = f"""
+        INSERT INTO {RecentKey._meta.db_table} (kind, "key", node, cases, "first", "last")
+        SELECT k.kind, k."key", m.column2, SUM(k.cases), MIN(k.day), MAX(k.day)
+        FROM {KeyDay._meta.db_table} k JOIN (VALUES {in_subtree}) m
+            ON m.column1 = k.handling_org_id
+        WHERE k.day >= %s AND k.day <= %s {{keys}}
+        GROUP BY k.kind, k."key", m.column2
+    """
+    window = [_since(until), until]
+    with connection.cursor() as cursor:
+        if keys is None:
+            cursor.execute(sql.format(keys=""), window)
+            return
+        for kind in KINDS:
+            of_kind = sorted(key for k, key in keys if k == kind)
+            for start in range(0, len(of_kind), CHUNK):
+                chunk = of_kind[start : start + CHUNK]
+                RecentKey.objects.filter(kind=kind, key__in=chunk).delete()
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    sql.format(keys=f'AND k.kind = %s AND k."key" IN ({marks})'),
+                    [*window, kind, *chunk],
+                )
+
+
+def _subtrees() -> list[tuple[int, int]]:
+    """Each organisation with each subtree it is in: its own, those of the
+    organisations above it, and 0 (every case)."""
+    orgs = list(Organisation.objects.values_list("pk", "path"))
+    return [
+        (pk, node)
+        for pk, path in orgs
+        for node in (0, *(above for above, top in orgs if path.startswith(top)))
+    ]
+
+
+# Reading them.
+
+
+class Reader:
+    """The repeat warnings of parties and addresses of one user's window, from the
+    sums where they can answer."""
+
+    def __init__(self, user, period: Period, window: Period):
+        self.user = user
+        self.period = period
+        self.window = window
+
+    @cached_property
+    def subtree(self) -> tuple[int, str, Q | None] | None:
+        """The subtree whose cases the user sees in the window: its node (0: every
+        case), its path ("": every case) and the condition of the cases they see
+        outside it (None: none); None when the sums cannot answer."""
+        if self.window.end != timezone.localdate() or _as_of() != self.window.end:
+            return None
+        visibility = access._visibility(self.user)
+        organisation = self.period.organisation
+        if visibility is None:  # a superuser
+            if organisation is None:
+                return 0, "", None
+            return organisation.pk, organisation.path, None
+        paths = access.subtree_paths(self.user)
+        if organisation is not None:
+            # Every case handled in the chosen subtree is seen, and no other counts.
+            if any(organisation.path.startswith(path) for path in paths):
+                return organisation.pk, organisation.path, None
+            return None
+        tops = {path for path in paths if not any(path.startswith(p) for p in paths if p != path)}
+        if len(tops) != 1:
+            return None
+        (path,) = tops
+        top = Organisation.objects.get(path=path)
+        # The handling line's and the director's cases are all in the one subtree.
+        others = [
+            condition
+            for relation, condition in visibility.items()
+            if relation not in access.SUBTREE_RELATIONS
+        ]
+        if not others:
+            return top.pk, path, None
+        outside = ~Q(handling_org_id__in_set=access.orgs_under([path]))
+        return top.pk, path, reduce(or_, others) & outside
+
+    @cached_property
+    def stale_days(self) -> list[datetime.date]:
+        return figures.stale_days(StaleDay.objects.filter(self.window.reported()))
+
+    def _under(self, rows: QuerySet) -> QuerySet:
+        _node, path, _outside = self.subtree
+        if not path:
+            return rows
+        return rows.filter(handling_org_id__in_set=access.orgs_under([path]))
+
+    def repeated(self, kind: str, threshold: int, limit: int) -> list[dict] | None:
+        """The keys of ``kind`` with ``threshold`` or more cases, the most cases first
+        (then the latest, then the key), at most ``limit``: rows with ``k_key``,
+        ``cases``, ``first`` and ``last``. None when the sums cannot answer."""
+        if self.subtree is None:
+            return None
+        node, _path, outside = self.subtree
+        stale = set(self.stale_days)
+        # From the cases: the stale days' (the sums still hold what the days had) and
+        # those seen outside the subtree.
+        counted: dict[str, int] = {}
+        if stale:
+            old = self._under(KeyDay.objects.filter(kind=kind, day__in=stale))
+            counted = dict(old.values("key").annotate(n=Sum("cases")).values_list("key", "n"))
+        live = []
+        if stale:
+            live.append(self._under(Case.objects.filter(figures.on_days(sorted(stale)))))
+        if outside is not None:
+            live.append(figures.in_period(Case.objects.filter(outside), self.window))
+        found: dict[str, list[tuple]] = {}
+        for cases in live:
+            for row in grouped(cases, kind):
+                found.setdefault(row["k_key"], []).append((row["cases"], row["first"], row["last"]))
+        touched = set(counted) | set(found)
+        sums = {
+            key: (cases, first, last)
+            for key, cases, first, last in _chunked(
+                touched,
+                lambda keys: RecentKey.objects.filter(
+                    node=node, kind=kind, key__in=keys
+                ).values_list("key", "cases", "first", "last"),
+            )
+        }
+        rows = {}
+        unknown = set()
+        for key in touched:
+            cases, first, last = sums.get(key, (0, None, None))
+            cases -= counted.get(key, 0)
+            firsts = [first for _n, first, _l in found.get(key, ())]
+            lasts = [last for _n, _f, last in found.get(key, ())]
+            total = cases + sum(n for n, _f, _l in found.get(key, ()))
+            if total < threshold:
+                continue
+            if cases:
+                # The sums' first and last days hold unless they are stale days; the
+                # days counted again can settle it, else the rows are read.
+                if first not in stale:
+                    firsts.append(first)
+                elif not (firsts and min(firsts) <= first):
+                    unknown.add(key)
+                if last not in stale:
+                    lasts.append(last)
+                elif not (lasts and max(lasts) >= last):
+                    unknown.add(key)
+            rows[key] = {"k_key": key, "cases": total, "first": firsts, "last": lasts}
+        if unknown:
+            kept = KeyDay.objects.filter(
+                kind=kind, day__gte=self.window.start, day__lte=self.window.end
+            ).exclude(day__in=stale)
+            for key, first, last in _chunked(
+                unknown,
+                lambda keys: (
+                    self._under(kept.filter(key__in=keys))
+                    .values("key")
+                    .annotate(first=Min("day"), last=Max("day"))
+                    .values_list("key", "first", "last")
+                ),
+            ):
+                rows[key]["first"].append(first)
+                rows[key]["last"].append(last)
+        for row in rows.values():
+            row["first"], row["last"] = min(row["first"]), max(row["last"])
+        # The others as summed: enough of the first rows that the touched ones left out
+        # cannot shorten the list.
+        top = RecentKey.objects.filter(node=node, kind=kind, cases__gte=threshold).order_by(
+            "-cases", "-last", "key"
+        )[: limit + len(touched)]
+        for key, cases, first, last in top.values_list("key", "cases", "first", "last"):
+            if key not in touched:
+                rows[key] = {"k_key": key, "cases": cases, "first": first, "last": last}
+        ordered = sorted(
+            rows.values(), key=lambda row: (-row["cases"], -row["last"].toordinal(), row["k_key"])
+        )
+        return ordered[:limit]
+
+
+def _chunked(keys: set[str], query) -> list[tuple]:
+    ordered = sorted(keys)
+    return [
+        row
+        for start in range(0, len(ordered), CHUNK)
+        for row in query(ordered[start : start + CHUNK])
+    ]

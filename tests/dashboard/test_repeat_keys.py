@@ -1,0 +1,192 @@
+"""The repeat warnings' sums (``mediation.dashboard.keys``): read from the rollup's
+sums over the window that ends today, a warning is the one grouped from the window's
+cases, for every user and organisation, before and after changes the refresh has not
+counted yet, however they are written; and the sums move on with the day."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from mediation.dashboard import keys, rollup, warnings
+from mediation.dashboard.filters import default_period
+from mediation.dashboard.models import KeyDay, RecentKey, RollupLock, StaleDay
+from mediation.models import Case, CaseParty, PartyRole, Person, Role
+from tests.factories import make_id_number, natural, report_case, staff
+
+# Without an ID number or phone: never matched as a repeat party.
+RESPONDENT = natural("对方", PartyRole.RESPONDENT, phone="")
+ID_NUMBER = make_id_number("19700101")
+PHONE = "13912340000"
+ADDRESS = "新园社区7栋2单元"
+
+
+def _at(days_ago: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days_ago)
+
+
+def _case(org, days_ago: int, *, location=ADDRESS, grid=None, **party) -> Case:
+    party = party or {"id_number": ID_NUMBER}
+    return report_case(
+        handling_org=org,
+        parties=[RESPONDENT, natural("孙八", **{"phone": "13700001111", **party})],
+        location=location,
+        reported_at=_at(days_ago),
+        **({"grid": grid} if grid else {}),
+    )
+
+
+@pytest.fixture
+def history(district):
+    """One party and one address in every part of the district, a phone-only party in
+    and around the grid, a case out of the window, and a case of another street whose
+    mediator is the first street's staff member (seen outside their subtree)."""
+    d = district
+    cases = [
+        _case(d.street, 80),
+        _case(d.street, 40),
+        _case(d.community, 10),
+        _case(d.other_street, 5),
+        _case(d.district, 2, location="别处1号"),
+        _case(d.grid, 30, phone=PHONE, location="别处2号"),
+        # The grid's, handled by the street: the grid worker sees it outside their subtree.
+        _case(d.street, 20, phone=PHONE, location="别处2号", grid=d.grid),
+        _case(d.grid, 0, phone=PHONE, location="别处2号"),
+        _case(d.street, 100),
+        _case(d.other_street, 3, phone=PHONE, location="别处2号"),
+    ]
+    Case.objects.filter(pk=cases[-1].pk).update(mediator=d.street_staff)
+    return cases
+
+
+def _users(district) -> dict:
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    director = staff("director", district.district, Role.CENTRE_DIRECTOR)
+    return {
+        "director": director,
+        "centre": district.centre_staff,
+        "street": district.street_staff,
+        "other street": district.other_street_staff,
+        "grid": district.grid_worker,
+        "admin": admin,
+    }
+
+
+@pytest.fixture
+def views(district) -> list[tuple[str, object, object]]:
+    """(user's name, user, organisation chosen or None)."""
+    users = _users(district)
+    return [
+        *((name, user, None) for name, user in users.items()),
+        ("director", users["director"], district.street),
+        ("admin", users["admin"], district.community),
+        ("street", users["street"], district.street),
+        ("street", users["street"], district.community),
+        # Above their post: grouped from the cases, not from the sums.
+        ("street", users["street"], district.district),
+    ]
+
+
+def _both(user, organisation, kind):
+    """(from the sums or None, grouped from the cases), every key with a case."""
+    period = default_period()
+    period = warnings.Period(period.start, period.end, organisation)
+    window = warnings.Window.of(period)
+    summed = keys.Reader(user, period, warnings.window_period(period, window)).repeated(
+        kind, 1, 1000
+    )
+    grouped = list(
+        keys.grouped(warnings.window_cases(user, period, window), kind).order_by(
+            "-cases", "-last", "k_key"
+        )
+    )
+    return summed, grouped
+
+
+def _assert_the_sums_agree(district, views) -> int:
+    """Every view's warnings from the sums are those grouped from the cases; the number
+    of views the sums answered."""
+    answered = 0
+    for name, user, organisation in views:
+        for kind in keys.KINDS:
+            summed, grouped = _both(user, organisation, kind)
+            where = (name, organisation and organisation.name, kind)
+            if organisation is district.district and name == "street":
+                assert summed is None, where
+                continue
+            assert summed == grouped, where
+            answered += 1
+    return answered
+
+
+def test_the_sums_give_every_user_the_warnings_the_cases_give(district, history, views):
+    assert rollup.refresh() > 0
+    assert RollupLock.objects.get().keys_as_of == timezone.localdate()
+    assert not StaleDay.objects.exists()
+    assert _assert_the_sums_agree(district, views) == 2 * (len(views) - 1)
+    # The party in five places: the district sees five, the street three (the case of
+    # 100 days ago is out of the window).
+    centre, street = district.centre_staff, district.street_staff
+    assert _counts(centre, None) == {ID_NUMBER: 5, PHONE: 4}
+    assert _counts(street, district.street) == {ID_NUMBER: 3, PHONE: 3}
+    # The street's staff member also sees the other street's case they mediate.
+    assert _counts(street, None) == {ID_NUMBER: 3, PHONE: 4}
+
+
+def _counts(user, organisation) -> dict[str, int]:
+    return {row["k_key"]: row["cases"] for row in _both(user, organisation, "party")[0]}
+
+
+def test_changes_not_yet_counted_show_at_once_however_written(district, history, views):
+    rollup.refresh()
+    # Bulk updates and deletions, of cases, parties and people, today and in the past;
+    # the party's first case in the window (80 days ago) loses the party.
+    Case.objects.filter(pk=history[1].pk).update(location="别处2号")
+    Case.objects.filter(pk=history[2].pk).update(reported_at=_at(1))
+    CaseParty.objects.filter(case=history[0], role=PartyRole.APPLICANT).delete()
+    # The phone's last case (today) is no longer theirs; an address is no more.
+    person = CaseParty.objects.get(case=history[7], role=PartyRole.APPLICANT).person_id
+    Person.objects.filter(pk=person).update(phone="13600000000")
+    Case.objects.filter(pk=history[4].pk).update(location="别处3号")
+    _case(district.street, 0)
+    _case(district.community, 89, location="别处2号", phone="13500000000")
+    assert StaleDay.objects.exists()
+    _assert_the_sums_agree(district, views)
+    assert rollup.refresh() > 0
+    assert not StaleDay.objects.exists()
+    _assert_the_sums_agree(district, views)
+
+
+def test_a_changed_identity_marks_the_persons_days_stale(district, history):
+    rollup.refresh()
+    person = CaseParty.objects.get(case=history[5], role=PartyRole.APPLICANT).person_id
+    Person.objects.filter(pk=person).update(name="孙八八")
+    assert not StaleDay.objects.exists()
+    Person.objects.filter(pk=person).update(phone="13900000000")
+    assert StaleDay.objects.count() == 1
+
+
+def test_the_sums_move_on_with_the_day_and_forget_the_days_out_of_the_window(district, history):
+    rollup.refresh()
+    today = timezone.localdate()
+    assert KeyDay.objects.filter(day=today - datetime.timedelta(days=80)).exists()
+    later = today + datetime.timedelta(days=15)
+    assert keys.slide(later)
+    assert not keys.slide(later)
+    since = later - datetime.timedelta(days=keys.WINDOW_DAYS - 1)
+    assert not KeyDay.objects.filter(day__lt=since).exists()
+    # The party's cases since then, in every case: those of 40, 10, 5 and 2 days ago.
+    party = RecentKey.objects.get(node=0, kind="party", key=ID_NUMBER)
+    assert party.cases == 4
+    assert party.first == timezone.localdate(_at(40))
+    # Not today's sums: the warnings are grouped from the cases.
+    assert _both(district.centre_staff, None, "party")[0] is None
+
+
+def test_a_window_that_ends_before_today_is_grouped_from_the_cases(district, history):
+    rollup.refresh()
+    period = default_period()
+    period = warnings.Period(period.start, timezone.localdate() - datetime.timedelta(days=1))
+    reader = keys.Reader(district.centre_staff, period, period)
+    assert reader.repeated("party", 1, 10) is None
