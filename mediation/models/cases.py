@@ -188,6 +188,10 @@ class Case(models.Model):
             models.Index(fields=["grid"]),
             # The other cases at an address (the repeat warnings).
             models.Index(fields=["location"]),
+            # A centre's cases handled elsewhere (the repeat warnings of a centre's staff).
+            models.Index(
+                fields=["centre", "handling_org", "reported_at"], name="case_centre_handling"
+            ),
         ]
 
     def __str__(self):
