@@ -9,8 +9,8 @@ the repeating keys is much shorter than the window. So the rollup's refresh keep
   the number of cases; recounted with the day's figures, on the same stale days;
 * ``RecentKey``: for each key and organisation subtree (every organisation above the
   handling one, and 0 for every case), the sum of those rows over the window, with the
-  first and the last day; summed again for the keys a recount touched, and in full when
-  the day changes (``slide``).
+  first and the last day; summed again for the keys a recount touched, and, when the
+  day changes, for the keys of the days that left the window (``slide``).
 
 A warning is then the first rows of one subtree in the order of an index. What the
 refresh has not counted yet is put right from the cases: the keys of the stale days are
@@ -105,16 +105,24 @@ def recount(days: list[datetime.date]) -> None:
 
 
 def slide(today: datetime.date | None = None) -> bool:
-    """On a new day: drop the days that left the window and sum every key over the
-    window that ends today. False when the sums are of today already."""
+    """On a new day: drop the days that left the window, and sum over the window that
+    ends today the keys of the days that left it or entered it (every key, the first
+    time or after a long pause). False when the sums are of today already."""
     today = today or timezone.localdate()
-    if _as_of() == today:
+    as_of = _as_of()
+    if as_of == today:
         return False
+    moved = None
+    if as_of is not None and as_of < today < as_of + datetime.timedelta(days=WINDOW_DAYS):
+        left = Q(day__gte=_since(as_of), day__lt=_since(today))
+        entered = Q(day__gt=as_of, day__lte=today)
+        moved = set(KeyDay.objects.filter(left | entered).values_list("kind", "key").distinct())
     KeyDay.objects.filter(day__lt=_since(today)).delete()
-    RecentKey.objects.all().delete()
-    _sum(today, None)
+    if moved is None:
+        RecentKey.objects.all().delete()
+    _sum(today, moved)
     RollupLock.objects.filter(pk=1).update(keys_as_of=today)
-    if connection.vendor == "postgresql":
+    if moved is None and connection.vendor == "postgresql":
         # Refilled at once: without fresh statistics the planner takes a lookup of a
         # few thousand keys for a scan of a whole subtree.
         with connection.cursor() as cursor:

@@ -180,6 +180,13 @@ def test_the_sums_move_on_with_the_day_and_forget_the_days_out_of_the_window(dis
     party = RecentKey.objects.get(node=0, kind="party", key=ID_NUMBER)
     assert party.cases == 4
     assert party.first == timezone.localdate(_at(40))
+    # Moved on by the keys of the days that left: as if every key were summed again.
+    moved = set(RecentKey.objects.values_list("kind", "key", "node", "cases", "first", "last"))
+    RollupLock.objects.update(keys_as_of=None)
+    assert keys.slide(later)
+    assert set(RecentKey.objects.values_list("kind", "key", "node", "cases", "first", "last")) == (
+        moved
+    )
     # Not today's sums: the warnings are grouped from the cases.
     assert _both(district.centre_staff, None, "party")[0] is None
 
