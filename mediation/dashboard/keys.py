@@ -15,10 +15,11 @@ the repeating keys is much shorter than the window. So the rollup's refresh keep
 A warning is then the first rows of one subtree in the order of an index. What the
 refresh has not counted yet is put right from the cases: the keys of the stale days are
 counted again from those days' cases, and the cases the user sees outside the subtree
-(as the mediator, a one-off share, ...) are counted from the cases. When the window does
-not end today, or the cases the user sees are not one subtree and a few others (several
-posts in different places, justice staff), ``Reader.repeated`` returns None and the
-warning is grouped from the window's cases (``warnings``).
+(as the mediator, a one-off share, ...) are counted from the cases. When the sums are
+not of the window (the refresh has not moved them on since midnight), or the cases the
+user sees are not one subtree and a few others (several posts in different places,
+justice staff), ``Reader.repeated`` returns None and the warning is grouped from the
+window's cases (``warnings``).
 """
 
 import datetime

@@ -33,7 +33,7 @@ class Dashboard:
 
     @cached_property
     def window(self) -> warnings.Window:
-        return warnings.Window.of(self.period)
+        return warnings.Window.ending()
 
     @cached_property
     def window_cases(self):
@@ -329,11 +329,12 @@ def _warning_table(board: Dashboard, kind: str) -> Table:
         columns=columns,
         rows=rows,
         note=_(
-            "%(threshold)s or more disputes reported from %(since)s to %(until)s; "
-            "the first %(limit)s, the most disputes first."
+            "%(threshold)s or more disputes reported in the last %(days)s days (%(since)s to "
+            "%(until)s), whatever the period chosen; the first %(limit)s, the most disputes first."
         )
         % {
             "threshold": warnings.THRESHOLD,
+            "days": warnings.WINDOW_DAYS,
             "since": f"{board.window.since:%Y-%m-%d}",
             "until": f"{board.window.until:%Y-%m-%d}",
             "limit": warnings.LIMIT,

@@ -1,17 +1,17 @@
 """Repeat warnings (矛盾风险研判): the same party, the same address or the same grid with
 three or more disputes within ninety days.
 
-The window is the ninety days up to the end of the dashboard's period (today at the
-latest), over the cases the user may see under the period's organisation: a warning
-counts only visible cases, and lists only them.
+A warning is an early warning, of the present: its window is the ninety days up to
+today, whatever period the figures are of, over the cases the user may see under the
+period's organisation. A warning counts only visible cases, and lists only them.
 
 A party is recognised by their resident ID number, else their unified social credit
 code, else their phone number (``mediation.models.people.identity``); a party with none
 of these (a name alone) is not matched, for two people can share a name.
 
 A party's or an address's warning is read from the sums the rollup keeps of each key
-over the window that ends today (``keys``), put right for what it has not counted yet;
-for a window that ends earlier, or a user whose cases are not one subtree, it is one
+over the window (``keys``), put right for what it has not counted yet; before the sums
+have moved on to today, or for a user whose cases are not one subtree, it is one
 GROUP BY ... HAVING over the window's cases. A grid's is read from the rollup's grid
 breakdown (``models.DayFigures``) like any figure (``figures.Counts``), with its first
 and last day: grids are few.
@@ -51,8 +51,9 @@ class Window:
     until: datetime.date
 
     @classmethod
-    def of(cls, period: Period, today: datetime.date | None = None) -> "Window":
-        until = min(period.end, today or timezone.localdate())
+    def ending(cls, today: datetime.date | None = None) -> "Window":
+        """The ``WINDOW_DAYS`` days up to ``today``."""
+        until = today or timezone.localdate()
         return cls(since=until - datetime.timedelta(days=WINDOW_DAYS - 1), until=until)
 
 

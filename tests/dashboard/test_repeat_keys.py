@@ -15,6 +15,8 @@ from mediation.dashboard.models import KeyDay, RecentKey, RollupLock, StaleDay
 from mediation.models import Case, CaseParty, PartyRole, Person, Role
 from tests.factories import make_id_number, natural, report_case, staff
 
+from .conftest import dashboard
+
 # Without an ID number or phone: never matched as a repeat party.
 RESPONDENT = natural("对方", PartyRole.RESPONDENT, phone="")
 ID_NUMBER = make_id_number("19700101")
@@ -92,7 +94,7 @@ def _both(user, organisation, kind):
     """(from the sums or None, grouped from the cases), every key with a case."""
     period = default_period()
     period = warnings.Period(period.start, period.end, organisation)
-    window = warnings.Window.of(period)
+    window = warnings.Window.ending()
     summed = keys.Reader(user, period, warnings.window_period(period, window)).repeated(
         kind, 1, 1000
     )
@@ -191,9 +193,19 @@ def test_the_sums_move_on_with_the_day_and_forget_the_days_out_of_the_window(dis
     assert _both(district.centre_staff, None, "party")[0] is None
 
 
-def test_a_window_that_ends_before_today_is_grouped_from_the_cases(district, history):
+def test_a_warning_is_of_the_90_days_up_to_today_whatever_the_period(client, district, history):
+    rollup.refresh()
+    today = timezone.localdate()
+    last_year = {"start": f"{today.year - 1}-01-01", "end": f"{today.year - 1}-12-31"}
+    tables = dashboard(client, district.centre_staff, **last_year)
+    assert tables["overview"].rows[0][1].value == 0  # no case reported last year
+    rows = tables["warnings_party"].rows
+    assert [(row[0].text, row[2].value) for row in rows] == [("孙八", 5), ("孙八", 4)]
+
+
+def test_a_window_the_sums_have_not_reached_is_grouped_from_the_cases(district, history):
     rollup.refresh()
     period = default_period()
-    period = warnings.Period(period.start, timezone.localdate() - datetime.timedelta(days=1))
-    reader = keys.Reader(district.centre_staff, period, period)
+    tomorrow = warnings.Window.ending(timezone.localdate() + datetime.timedelta(days=1))
+    reader = keys.Reader(district.centre_staff, period, warnings.window_period(period, tomorrow))
     assert reader.repeated("party", 1, 10) is None
