@@ -262,7 +262,7 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
     return conditions
 
 
-def _visibility(user) -> dict[Relation, Q] | None:
+def visibility_relations(user) -> dict[Relation, Q] | None:
     """The conditions on ``Case`` by which ``user`` sees cases, one per relation of
     ``VISIBILITY`` they have (none: no case); None means every case (a superuser)."""
     if not user.is_authenticated:
@@ -278,7 +278,7 @@ def _visibility(user) -> dict[Relation, Q] | None:
 def visibility_condition(user) -> Q | None:
     """The condition on ``Case`` for the cases ``user`` may see; None means every case,
     ``Q(pk__in=[])`` none. For a query that builds its own list (the benchmark)."""
-    conditions = _visibility(user)
+    conditions = visibility_relations(user)
     if conditions is None:
         return None
     return reduce(or_, conditions.values()) if conditions else Q(pk__in=[])
@@ -296,7 +296,7 @@ def statistics_split(user) -> tuple[Q | None, Q | None]:
     ``centre_id``, so that it holds for the statistics' rollup rows as for cases;
     ``other`` is every other reason to see a case. The cases ``user`` may see are those
     of either part."""
-    chosen = _visibility(user)
+    chosen = visibility_relations(user)
     if chosen is None:
         return Q(), None
     by_org = [chosen.pop(r) for r in ORGANISATION_RELATIONS if r in chosen]

@@ -186,9 +186,9 @@ class Reader:
     """The repeat warnings of parties and addresses of one user's window, from the
     sums where they can answer."""
 
-    def __init__(self, user, period: Period, window: Period):
+    def __init__(self, user, window: Period):
+        """``window``: the window's days as a period, under the organisation chosen."""
         self.user = user
-        self.period = period
         self.window = window
 
     @cached_property
@@ -198,8 +198,8 @@ class Reader:
         outside it (None: none); None when the sums cannot answer."""
         if self.window.end != timezone.localdate() or _as_of() != self.window.end:
             return None
-        visibility = access._visibility(self.user)
-        organisation = self.period.organisation
+        visibility = access.visibility_relations(self.user)
+        organisation = self.window.organisation
         if visibility is None:  # a superuser
             if organisation is None:
                 return 0, "", None

@@ -41,7 +41,7 @@ class Dashboard:
 
     @cached_property
     def repeat_keys(self) -> keys.Reader:
-        return keys.Reader(self.user, self.period, warnings.window_period(self.period, self.window))
+        return keys.Reader(self.user, warnings.window_period(self.period, self.window))
 
     @cached_property
     def window_counts(self) -> Counts:

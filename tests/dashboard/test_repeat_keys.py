@@ -95,9 +95,7 @@ def _both(user, organisation, kind):
     period = default_period()
     period = warnings.Period(period.start, period.end, organisation)
     window = warnings.Window.ending()
-    summed = keys.Reader(user, period, warnings.window_period(period, window)).repeated(
-        kind, 1, 1000
-    )
+    summed = keys.Reader(user, warnings.window_period(period, window)).repeated(kind, 1, 1000)
     grouped = list(
         keys.grouped(warnings.window_cases(user, period, window), kind).order_by(
             "-cases", "-last", "k_key"
@@ -207,5 +205,5 @@ def test_a_window_the_sums_have_not_reached_is_grouped_from_the_cases(district, 
     rollup.refresh()
     period = default_period()
     tomorrow = warnings.Window.ending(timezone.localdate() + datetime.timedelta(days=1))
-    reader = keys.Reader(district.centre_staff, period, warnings.window_period(period, tomorrow))
+    reader = keys.Reader(district.centre_staff, warnings.window_period(period, tomorrow))
     assert reader.repeated("party", 1, 10) is None
