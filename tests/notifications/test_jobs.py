@@ -158,9 +158,7 @@ def test_a_court_referrals_mediation_deadline_is_announced_to_the_centre_and_med
     assert "2025-06-10" in _near(case).first().text
 
 
-def test_a_return_visit_date_is_announced_to_the_handling_organisation_and_its_miss(
-    district, case
-):
+def test_a_return_visit_date_is_announced_to_the_handling_organisation_and_its_miss(district, case):
     from mediation.models import ReturnVisit
 
     # Even with a mediator named: the visit is the organisation's.
@@ -172,3 +170,29 @@ def test_a_return_visit_date_is_announced_to_the_handling_organisation_and_its_m
     with time_machine.travel(_at("2025-06-11")):
         assert deadline_notices_send() == 1
     assert Notification.objects.filter(case=case, event=OVERDUE).count() == 1
+
+
+def test_a_summoned_departments_report_in_date_is_announced_to_it_until_it_reports(district, case):
+    from django.utils import timezone
+
+    from mediation.models import DepartmentSummons, JointConsultation, OrgKind
+    from tests.factories import org
+
+    department = org("jk-hr", OrgKind.DEPARTMENT, district.district, name="人社局")
+    consultation = JointConsultation.objects.create(case=case, reason="欠薪涉多部门")
+    DepartmentSummons.objects.create(
+        consultation=consultation, department=department, due_on="2025-06-10"
+    )
+    # Another department has reported in already: not reminded.
+    reported = DepartmentSummons.objects.create(
+        consultation=consultation, department=district.court, due_on="2025-06-10"
+    )
+    DepartmentSummons.objects.filter(pk=reported.pk).update(reported_at=timezone.now())
+    with time_machine.travel(_at("2025-06-06")):
+        assert deadline_notices_send() == 1
+    assert [(n.organisation_id, n.user_id) for n in _near(case)] == [(department.pk, None)]
+    assert "2025-06-10" in _near(case).get().text
+    # A missed report-in is escalated by the consultation's flow, not announced here.
+    with time_machine.travel(_at("2025-06-11")):
+        assert deadline_notices_send() == 0
+    assert not Notification.objects.filter(case=case, event=OVERDUE).exists()
