@@ -159,12 +159,20 @@ def _district_paths(posts) -> list[str]:
     return districts + covered
 
 
-def _committee_mediators(paths) -> Q:
-    """Cases whose mediator works for a people's mediation committee below ``paths``."""
+def committee_mediators(paths) -> tuple[QuerySet, QuerySet]:
+    """The user ids of the mediators of the people's mediation committees below
+    ``paths``: those posted there, and those on their rosters."""
     under = reduce(or_, (Q(organisation__path__startswith=path) for path in sorted(set(paths))))
     committee = Q(organisation__kind=OrgKind.MEDIATION_COMMITTEE) & under
-    posted = Membership.objects.filter(committee).values("user_id")
-    on_roster = MediatorProfile.objects.filter(committee).values("user_id")
+    return (
+        Membership.objects.filter(committee).values("user_id"),
+        MediatorProfile.objects.filter(committee).values("user_id"),
+    )
+
+
+def _committee_mediators(paths) -> Q:
+    """Cases whose mediator works for a people's mediation committee below ``paths``."""
+    posted, on_roster = committee_mediators(paths)
     return Q(mediator_id__in_set=posted) | Q(mediator_id__in_set=on_roster)
 
 

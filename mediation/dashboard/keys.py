@@ -7,21 +7,26 @@ the repeating keys is much shorter than the window. So the rollup's refresh keep
 
 * ``KeyDay``: for each day of the window that ends today, handling organisation and key,
   the number of cases; recounted with the day's figures, on the same stale days;
-* ``RecentKey``: for each key and organisation subtree (every organisation above the
-  handling one, and 0 for every case), the sum of those rows over the window, with the
-  first and the last day; summed again for the keys a recount touched, and, when the
-  day changes, for the keys of the days that left the window (``slide``).
+* ``RecentKey``: for each key and scope, the sum of those rows over the window, with
+  the first and the last day; summed again for the keys a recount touched, and, when
+  the day changes, for the keys of the days that left the window (``slide``). The
+  scopes: each organisation subtree (every organisation above the handling one, and 0
+  for every case), each grid (its cases handled elsewhere) and each mediator, so that
+  what a user sees is the sum of a few scopes that do not overlap: a subtree for the
+  handling line and a director, a grid's subtree and its cases handled elsewhere for
+  a grid worker, the committees' mediators for justice staff.
 
-A warning is then the first rows of one subtree in the order of an index. What the
-refresh has not counted yet is put right from the cases: the keys of the stale days are
-counted again from those days' cases, and the cases the user sees outside the subtree
-(as the mediator, a one-off share, ...) are counted from the cases. When the sums are
-not of the window (the refresh has not moved them on since midnight), or the cases the
-user sees are not one subtree and a few others (several posts in different places,
-justice staff), ``Reader.repeated`` returns None and the warning is grouped from the
-window's cases (``warnings``).
+A warning is then the first rows of one scope in the order of an index, or the few
+scopes' rows added up per key. What the refresh has not counted yet is put right from
+the cases: the keys of the stale days are counted again from those days' cases, and the
+cases the user sees besides the scopes (as the mediator, a one-off share, ...) are
+counted from the cases. When the sums are not of the window (the refresh has not moved
+them on since midnight), or the user's scopes would overlap (a post in a street and
+another in one of its grids), ``Reader.repeated`` returns None and the warning is
+grouped from the window's cases (``warnings``).
 """
 
+import dataclasses
 import datetime
 from functools import cached_property, reduce
 from operator import or_
@@ -32,7 +37,8 @@ from django.db.models.functions import NullIf, TruncDate
 from django.utils import timezone
 
 from mediation import access
-from mediation.models import Case, Organisation
+from mediation.access import Relation
+from mediation.models import Case, Organisation, Role
 from mediation.models.people import identity
 
 from . import figures
@@ -92,11 +98,19 @@ def recount(days: list[datetime.date]) -> None:
             kind=kind,
             key=row["k_key"],
             handling_org_id=row["k_org"],
+            grid_id=row["k_grid"],
+            mediator_id=row["k_mediator"],
             cases=row["cases"],
         )
         for kind in KINDS
         for row in keyed(Case.objects.filter(on_days), kind)
-        .values("k_key", k_day=TruncDate("reported_at"), k_org=F("handling_org_id"))
+        .values(
+            "k_key",
+            k_day=TruncDate("reported_at"),
+            k_org=F("handling_org_id"),
+            k_grid=F("grid_id"),
+            k_mediator=F("mediator_id"),
+        )
         .annotate(cases=Count("pk", distinct=kind == "party"))
     ]
     KeyDay.objects.filter(day__in=kept).delete()
@@ -137,24 +151,38 @@ def _as_of() -> datetime.date | None:
 
 def _sum(until: datetime.date, keys: set[tuple[str, str]] | None) -> None:
     """Replace the ``RecentKey`` rows of ``keys`` (every key: None) by the sums of their
-    ``KeyDay`` rows over the window that ends ``until``, once per subtree."""
+    ``KeyDay`` rows over the window that ends ``until``, once per scope."""
     pairs = _subtrees()
     if not pairs:
         return
     # The organisations and the subtrees they are in: ids read from the database.
     in_subtree = ", ".join(f"({org:d}, {node:d})" for org, node in pairs)
+    keyday = KeyDay._meta.db_table
+    # Each row once per scope it is in (``RecentKey``): the subtrees of its handling
+    # organisation, its grid when handled outside it, its mediator.
     sql = f"""
-        INSERT INTO {RecentKey._meta.db_table} (kind, "key", node, cases, "first", "last")
-        SELECT k.kind, k."key", m.column2, SUM(k.cases), MIN(k.day), MAX(k.day)
-        FROM {KeyDay._meta.db_table} k JOIN (VALUES {in_subtree}) m
-            ON m.column1 = k.handling_org_id
-        WHERE k.day >= %s AND k.day <= %s {{keys}}
-        GROUP BY k.kind, k."key", m.column2
+        INSERT INTO {RecentKey._meta.db_table}
+            (kind, "key", scope, node, cases, "first", "last")
+        WITH m (org, node) AS (VALUES {in_subtree})
+        SELECT kind, "key", scope, node, SUM(cases), MIN(day), MAX(day) FROM (
+            SELECT k.kind, k."key", 'o' AS scope, m.node AS node, k.cases, k.day
+            FROM {keyday} k JOIN m ON m.org = k.handling_org_id
+            WHERE {{where}}
+            UNION ALL
+            SELECT k.kind, k."key", 'g', k.grid_id, k.cases, k.day FROM {keyday} k
+            WHERE k.grid_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM m WHERE m.org = k.handling_org_id AND m.node = k.grid_id
+            ) AND {{where}}
+            UNION ALL
+            SELECT k.kind, k."key", 'm', k.mediator_id, k.cases, k.day FROM {keyday} k
+            WHERE k.mediator_id IS NOT NULL AND {{where}}
+        ) rows_in_scopes
+        GROUP BY kind, "key", scope, node
     """
     window = [_since(until), until]
     with connection.cursor() as cursor:
         if keys is None:
-            cursor.execute(sql.format(keys=""), window)
+            cursor.execute(sql.format(where="k.day >= %s AND k.day <= %s"), window * 3)
             return
         for kind in KINDS:
             of_kind = sorted(key for k, key in keys if k == kind)
@@ -162,10 +190,8 @@ def _sum(until: datetime.date, keys: set[tuple[str, str]] | None) -> None:
                 chunk = of_kind[start : start + CHUNK]
                 RecentKey.objects.filter(kind=kind, key__in=chunk).delete()
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    sql.format(keys=f'AND k.kind = %s AND k."key" IN ({marks})'),
-                    [*window, kind, *chunk],
-                )
+                where = f'k.day >= %s AND k.day <= %s AND k.kind = %s AND k."key" IN ({marks})'
+                cursor.execute(sql.format(where=where), [*window, kind, *chunk] * 3)
 
 
 def _subtrees() -> list[tuple[int, int]]:
@@ -182,6 +208,21 @@ def _subtrees() -> list[tuple[int, int]]:
 # Reading them.
 
 
+@dataclasses.dataclass(frozen=True)
+class Scopes:
+    """The scopes whose sums add up to the cases a user sees in the window, as
+    ``(scope, node)`` pairs; the condition of those cases on a case or a ``KeyDay`` row
+    (None: every case); and of the cases the user sees besides them (None: none)."""
+
+    nodes: list[tuple[str, int]]
+    inside: Q | None = None
+    besides: Q | None = None
+
+    def rows(self) -> Q:
+        """The ``RecentKey`` rows of the scopes."""
+        return reduce(or_, (Q(scope=scope, node=node) for scope, node in self.nodes))
+
+
 class Reader:
     """The repeat warnings of parties and addresses of one user's window, from the
     sums where they can answer."""
@@ -192,85 +233,121 @@ class Reader:
         self.window = window
 
     @cached_property
-    def subtree(self) -> tuple[int, str, Q | None] | None:
-        """The subtree whose cases the user sees in the window: its node (0: every
-        case), its path ("": every case) and the condition of the cases they see
-        outside it (None: none); None when the sums cannot answer."""
+    def scopes(self) -> Scopes | None:
+        """None when the sums cannot answer."""
         if self.window.end != timezone.localdate() or _as_of() != self.window.end:
             return None
         visibility = access.visibility_relations(self.user)
         organisation = self.window.organisation
         if visibility is None:  # a superuser
             if organisation is None:
-                return 0, "", None
-            return organisation.pk, organisation.path, None
+                return Scopes([("o", 0)])
+            return Scopes([("o", organisation.pk)], _handled_under([organisation.path]))
         paths = access.subtree_paths(self.user)
         if organisation is not None:
             # Every case handled in the chosen subtree is seen, and no other counts.
             if any(organisation.path.startswith(path) for path in paths):
-                return organisation.pk, organisation.path, None
+                return Scopes([("o", organisation.pk)], _handled_under([organisation.path]))
             return None
-        tops = {path for path in paths if not any(path.startswith(p) for p in paths if p != path)}
-        if len(tops) != 1:
-            return None
-        (path,) = tops
-        top = Organisation.objects.get(path=path)
-        # The handling line's and the director's cases are all in the one subtree.
-        others = [
-            condition
-            for relation, condition in visibility.items()
-            if relation not in access.SUBTREE_RELATIONS
-        ]
-        # Outside the subtree, as the list of the organisations there are (none at all
-        # in a district of its own): each relation's index can read it with the window.
-        outside = list(
-            Organisation.objects.exclude(path__startswith=path).values_list("pk", flat=True)
+        return self._own_scopes(visibility, paths)
+
+    def _own_scopes(self, visibility: dict, paths: list[str]) -> Scopes | None:
+        """The scopes of all the user sees: the subtrees of their handling line (or
+        district), their grid's cases handled elsewhere, their committees' mediators'
+        cases; each only where it cannot overlap another."""
+        tops = sorted(
+            {path for path in paths if not any(path.startswith(p) for p in paths if p != path)}
         )
-        if not others or not outside:
-            return top.pk, path, None
-        return top.pk, path, reduce(or_, others) & Q(handling_org_id__in=sorted(outside))
+        ids = dict(Organisation.objects.filter(path__in=tops).values_list("path", "pk"))
+        nodes = [("o", ids[path]) for path in tops]
+        inside = [_handled_under(tops)] if tops else []
+        taken = set(access.SUBTREE_RELATIONS)
+        posts = access.user_posts(self.user)
+        if Relation.GRID in visibility:
+            grid_paths = {post.path for post in posts if post.role == Role.GRID_WORKER}
+            grids = list(access.orgs_under(grid_paths).values_list("pk", "path"))
+            # Grids with no organisation below them, and nothing seen above them: their
+            # cases handled elsewhere are in no subtree counted already.
+            if len(grids) != len(grid_paths) or not all(
+                any(top.startswith(path) for _pk, path in grids) for top in tops
+            ):
+                return None
+            nodes += [("g", pk) for pk, _path in grids]
+            inside += [Q(grid_id=pk) & ~Q(handling_org_id=pk) for pk, _path in grids]
+            taken.add(Relation.GRID)
+        if Relation.JUSTICE in visibility:
+            if nodes:
+                return None
+            justice = [post.path for post in posts if post.role == Role.JUSTICE_STAFF]
+            mediators = sorted(
+                {
+                    pk
+                    for ids_ in access.committee_mediators(justice)
+                    for pk in ids_.values_list("user_id", flat=True)
+                }
+            )
+            nodes = [("m", pk) for pk in mediators]
+            inside = [Q(mediator_id__in=mediators)]
+            taken.add(Relation.JUSTICE)
+        if not nodes:
+            return None
+        others = [condition for relation, condition in visibility.items() if relation not in taken]
+        if not others:
+            return Scopes(nodes, reduce(or_, inside))
+        if all(scope == "o" for scope, _node in nodes):
+            # Outside the subtrees, as the list of the organisations there are (none
+            # at all in a district of its own): each relation's index reads it with
+            # the window.
+            outside = list(
+                Organisation.objects.exclude(
+                    reduce(or_, (Q(path__startswith=path) for path in tops))
+                ).values_list("pk", flat=True)
+            )
+            if not outside:
+                return Scopes(nodes, reduce(or_, inside))
+            besides = reduce(or_, others) & Q(handling_org_id__in=sorted(outside))
+        else:
+            besides = reduce(or_, others) & ~reduce(or_, inside)
+        return Scopes(nodes, reduce(or_, inside), besides)
 
     @cached_property
     def stale_days(self) -> list[datetime.date]:
         return figures.stale_days(StaleDay.objects.filter(self.window.reported()))
 
-    def _under(self, rows: QuerySet) -> QuerySet:
-        _node, path, _outside = self.subtree
-        if not path:
-            return rows
-        return rows.filter(handling_org_id__in_set=access.orgs_under([path]))
+    def _inside(self, rows: QuerySet) -> QuerySet:
+        inside = self.scopes.inside
+        return rows if inside is None else rows.filter(inside)
 
     def repeated(self, kind: str, threshold: int, limit: int) -> list[dict] | None:
         """The keys of ``kind`` with ``threshold`` or more cases, the most cases first
         (then the latest, then the key), at most ``limit``: rows with ``k_key``,
         ``cases``, ``first`` and ``last``. None when the sums cannot answer."""
-        if self.subtree is None:
+        scopes = self.scopes
+        if scopes is None:
             return None
-        node, _path, outside = self.subtree
         stale = set(self.stale_days)
         # From the cases: the stale days' (the sums still hold what the days had) and
-        # those seen outside the subtree.
+        # those seen besides the scopes.
         counted: dict[str, int] = {}
         if stale:
-            old = self._under(KeyDay.objects.filter(kind=kind, day__in=stale))
+            old = self._inside(KeyDay.objects.filter(kind=kind, day__in=stale))
             counted = dict(old.values("key").annotate(n=Sum("cases")).values_list("key", "n"))
         live = []
         if stale:
-            live.append(self._under(Case.objects.filter(figures.on_days(sorted(stale)))))
-        if outside is not None:
-            live.append(figures.in_period(Case.objects.filter(outside), self.window))
+            live.append(self._inside(Case.objects.filter(figures.on_days(sorted(stale)))))
+        if scopes.besides is not None:
+            live.append(figures.in_period(Case.objects.filter(scopes.besides), self.window))
         found: dict[str, list[tuple]] = {}
         for cases in live:
             for row in grouped(cases, kind):
                 found.setdefault(row["k_key"], []).append((row["cases"], row["first"], row["last"]))
         touched = set(counted) | set(found)
+        summed = RecentKey.objects.filter(scopes.rows(), kind=kind)
         sums = {
             key: (cases, first, last)
             for key, cases, first, last in _chunked(
                 touched,
-                lambda keys: RecentKey.objects.filter(
-                    node=node, kind=kind, key__in=keys
-                ).values_list("key", "cases", "first", "last"),
+                lambda keys: _summed(summed.filter(key__in=keys)),
             )
         }
         rows = {}
@@ -302,7 +379,7 @@ class Reader:
             for key, first, last in _chunked(
                 unknown,
                 lambda keys: (
-                    self._under(kept.filter(key__in=keys))
+                    self._inside(kept.filter(key__in=keys))
                     .values("key")
                     .annotate(first=Min("day"), last=Max("day"))
                     .values_list("key", "first", "last")
@@ -313,17 +390,33 @@ class Reader:
         for row in rows.values():
             row["first"], row["last"] = min(row["first"]), max(row["last"])
         # The others as summed: enough of the first rows that the touched ones left out
-        # cannot shorten the list.
-        top = RecentKey.objects.filter(node=node, kind=kind, cases__gte=threshold).order_by(
-            "-cases", "-last", "key"
-        )[: limit + len(touched)]
-        for key, cases, first, last in top.values_list("key", "cases", "first", "last"):
+        # cannot shorten the list. One scope is read in the order of its index.
+        if len(scopes.nodes) == 1:
+            top = summed.filter(cases__gte=threshold).order_by("-cases", "-last", "key")
+            top = top.values_list("key", "cases", "first", "last")
+        else:
+            top = _summed(summed).filter(total__gte=threshold).order_by("-total", "-latest", "key")
+        top = top[: limit + len(touched)]
+        for key, cases, first, last in top:
             if key not in touched:
                 rows[key] = {"k_key": key, "cases": cases, "first": first, "last": last}
         ordered = sorted(
             rows.values(), key=lambda row: (-row["cases"], -row["last"].toordinal(), row["k_key"])
         )
         return ordered[:limit]
+
+
+def _handled_under(paths: list[str]) -> Q:
+    return Q(handling_org_id__in_set=access.orgs_under(paths))
+
+
+def _summed(rows: QuerySet) -> QuerySet:
+    """``RecentKey`` rows added up per key over their scopes."""
+    return (
+        rows.values("key")
+        .annotate(total=Sum("cases"), earliest=Min("first"), latest=Max("last"))
+        .values_list("key", "total", "earliest", "latest")
+    )
 
 
 def _chunked(keys: set[str], query) -> list[tuple]:

@@ -14,6 +14,7 @@ the ``dashboard.rollup_refresh`` job recounts those days (``rollup.refresh``); u
 has, the dashboard counts those days from the cases themselves.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -85,6 +86,22 @@ class KeyDay(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # The grid the cases were reported in and their mediator: a grid worker's and a
+    # justice office's sums (``RecentKey.scope``).
+    grid = models.ForeignKey(
+        "mediation.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
     # Distinct cases: two parties of one identity in one case are one dispute.
     cases = models.PositiveIntegerField()
 
@@ -99,13 +116,18 @@ class KeyDay(models.Model):
 
 
 class RecentKey(models.Model):
-    """A key's cases over the window of ``KEEP_DAYS`` days up to ``RollupLock.keys_as_of``,
-    handled at or below ``node`` (an organisation's id; 0: every case), with the first
-    and last of their days: the sums of its ``KeyDay`` rows. A warning is then read in
-    the order of an index, not grouped from the window's cases (``keys.repeated``)."""
+    """A key's cases over the window of ``keys.WINDOW_DAYS`` days up to
+    ``RollupLock.keys_as_of`` in one scope, with the first and last of their days: the
+    sums of its ``KeyDay`` rows. A warning is then read in the order of an index, not
+    grouped from the window's cases (``keys.Reader``).
+
+    The scopes (``keys.SCOPES``): "o", the cases handled at or below the organisation
+    ``node`` (0: every case); "g", the cases reported in the grid ``node`` and handled
+    outside it; "m", the cases of the mediator ``node``."""
 
     kind = models.CharField(max_length=8)
     key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=1, default="o")
     node = models.PositiveIntegerField()
     cases = models.PositiveIntegerField()
     first = models.DateField()
@@ -113,12 +135,14 @@ class RecentKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["node", "kind", "-cases", "-last", "key"], name="recentkey_top"),
-            models.Index(fields=["node", "kind", "key"], name="recentkey_key"),
+            models.Index(
+                fields=["scope", "node", "kind", "-cases", "-last", "key"], name="recentkey_top"
+            ),
+            models.Index(fields=["scope", "node", "kind", "key"], name="recentkey_key"),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.key} @{self.node}: {self.cases}"
+        return f"{self.kind} {self.key} @{self.scope}{self.node}: {self.cases}"
 
 
 class RollupLock(models.Model):

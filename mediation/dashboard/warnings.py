@@ -11,8 +11,8 @@ of these (a name alone) is not matched, for two people can share a name.
 
 A party's or an address's warning is read from the sums the rollup keeps of each key
 over the window (``keys``), put right for what it has not counted yet; before the sums
-have moved on to today, or for a user whose cases are not one subtree, it is one
-GROUP BY ... HAVING over the window's cases. A grid's is read from the rollup's grid
+have moved on to today, or for a user whose posts overlap, it is one GROUP BY ...
+HAVING over the window's cases. A grid's is read from the rollup's grid
 breakdown (``models.DayFigures``) like any figure (``figures.Counts``), with its first
 and last day: grids are few.
 """
