@@ -145,6 +145,12 @@ def slide(today: datetime.date | None = None) -> bool:
     return True
 
 
+def forget() -> None:
+    """The sums are of no day: the warnings are grouped from the cases until the next
+    ``slide`` sums every key again (after a backlog is counted)."""
+    RollupLock.objects.filter(pk=1).update(keys_as_of=None)
+
+
 def _as_of() -> datetime.date | None:
     return RollupLock.objects.filter(pk=1).values_list("keys_as_of", flat=True).first()
 

@@ -139,6 +139,8 @@ class RecentKey(models.Model):
                 fields=["scope", "node", "kind", "-cases", "-last", "key"], name="recentkey_top"
             ),
             models.Index(fields=["scope", "node", "kind", "key"], name="recentkey_key"),
+            # A key's rows in every scope, replaced when its days are recounted.
+            models.Index(fields=["kind", "key"], name="recentkey_of_key"),
         ]
 
     def __str__(self):

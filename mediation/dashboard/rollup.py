@@ -44,9 +44,14 @@ def refresh(max_steps: int | None = None) -> int:
             if not RollupLock.objects.select_for_update(skip_locked=True).filter(pk=1).exists():
                 return counted
             if not steps:
-                keys.slide()
+                if len(figures.stale_days()) > DAYS_PER_STEP:
+                    # A backlog: the keys are summed once when it is counted, not per step.
+                    keys.forget()
+                else:
+                    keys.slide()
             days = figures.stale_days(limit=DAYS_PER_STEP)
             if not days:
+                keys.slide()
                 return counted
             _recount(days)
         counted += len(days)

@@ -232,3 +232,17 @@ def test_a_window_the_sums_have_not_reached_is_grouped_from_the_cases(district, 
     tomorrow = warnings.Window.ending(timezone.localdate() + datetime.timedelta(days=1))
     reader = keys.Reader(district.centre_staff, warnings.window_period(period, tomorrow))
     assert reader.repeated("party", 1, 10) is None
+
+
+def test_a_backlog_is_counted_day_by_day_and_summed_once_at_the_end(
+    district, history, views, monkeypatch
+):
+    monkeypatch.setattr(rollup, "DAYS_PER_STEP", 2)
+    # The first step of a backlog: the sums are of no day, the cases answer.
+    assert rollup.refresh(max_steps=1) == 2
+    assert RollupLock.objects.get().keys_as_of is None
+    assert _both(district.centre_staff, None, "party")[0] is None
+    rollup.refresh()
+    assert not StaleDay.objects.exists()
+    assert RollupLock.objects.get().keys_as_of == timezone.localdate()
+    assert _assert_the_sums_agree(district, views) == 2 * (len(views) - len(GROUPED))
