@@ -115,8 +115,11 @@ def recount(days: list[datetime.date]) -> None:
     ]
     KeyDay.objects.filter(day__in=kept).delete()
     KeyDay.objects.bulk_create(rows, batch_size=5000)
-    if _as_of() == today:
-        _sum(today, old | {(row.kind, row.key) for row in rows})
+    # Over the sums' own window, even one that ended yesterday (a refresh across
+    # midnight): ``slide`` moves them on from there.
+    as_of = _as_of()
+    if as_of is not None:
+        _sum(as_of, old | {(row.kind, row.key) for row in rows})
 
 
 def slide(today: datetime.date | None = None) -> bool:

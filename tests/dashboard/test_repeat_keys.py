@@ -246,3 +246,15 @@ def test_a_backlog_is_counted_day_by_day_and_summed_once_at_the_end(
     assert not StaleDay.objects.exists()
     assert RollupLock.objects.get().keys_as_of == timezone.localdate()
     assert _assert_the_sums_agree(district, views) == 2 * (len(views) - len(GROUPED))
+
+
+def test_a_day_recounted_across_midnight_is_summed_and_moved_on(district, history, views):
+    rollup.refresh()
+    # A refresh that began yesterday recounts a changed day after midnight, while the
+    # sums are still of yesterday's window; the next refresh moves them on.
+    RollupLock.objects.update(keys_as_of=timezone.localdate() - datetime.timedelta(days=1))
+    Case.objects.filter(pk=history[1].pk).update(location="别处2号")
+    rollup._recount([timezone.localdate(history[1].reported_at)])
+    assert not StaleDay.objects.exists()
+    assert keys.slide()
+    assert _assert_the_sums_agree(district, views) == 2 * (len(views) - len(GROUPED))
