@@ -18,22 +18,18 @@ from django.conf import settings
 from django.db import models
 
 
+def _plain_id(to, null=False) -> models.ForeignKey:
+    """A plain id without a constraint: the rollup never holds up an organisation's or
+    a user's deletion, and its rows are recounted from the cases anyway."""
+    return models.ForeignKey(
+        to, on_delete=models.DO_NOTHING, db_constraint=False, null=null, related_name="+"
+    )
+
+
 class DayFigures(models.Model):
     day = models.DateField()
-    # Plain ids without a constraint: the rollup never holds up an organisation's
-    # deletion, and its rows are recounted from the cases anyway.
-    handling_org = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    centre = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    handling_org = _plain_id("mediation.Organisation")
+    centre = _plain_id("mediation.Organisation")
     dimension = models.CharField(max_length=16, blank=True)
     value = models.CharField(max_length=32, blank=True)
     # The due date of the open cases counted here; None for the others. Overdue (open
@@ -72,36 +68,19 @@ class StaleDay(models.Model):
 
 
 class KeyDay(models.Model):
-    """The cases of one day and handling organisation that share a repeat warning's key
-    (``keys.KINDS``: a party's identity, an address), for the days of the window that
-    ends today (``keys.KEEP_DAYS``). Recounted with the day's figures by the rollup's
+    """The cases of one day, handling organisation, grid and mediator that share a repeat
+    warning's key (``keys.KINDS``: a party's identity, an address), for the days of the
+    window that ends today (``keys.WINDOW_DAYS``). Recounted with the day's figures by the rollup's
     refresh, so a day's keys are stale exactly when its figures are."""
 
     day = models.DateField()
     kind = models.CharField(max_length=8)
     key = models.CharField(max_length=200)
-    handling_org = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    handling_org = _plain_id("mediation.Organisation")
     # The grid the cases were reported in and their mediator: a grid worker's and a
     # justice office's sums (``RecentKey.scope``).
-    grid = models.ForeignKey(
-        "mediation.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
-    mediator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
+    grid = _plain_id("mediation.Organisation", null=True)
+    mediator = _plain_id(settings.AUTH_USER_MODEL, null=True)
     # Distinct cases: two parties of one identity in one case are one dispute.
     cases = models.PositiveIntegerField()
 
