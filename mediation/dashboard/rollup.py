@@ -43,13 +43,15 @@ def refresh(max_steps: int | None = None) -> int:
         with transaction.atomic():
             if not RollupLock.objects.select_for_update(skip_locked=True).filter(pk=1).exists():
                 return counted
+            # One day more than a step: whether the first step starts a backlog.
+            days = figures.stale_days(limit=DAYS_PER_STEP + 1)
             if not steps:
-                if len(figures.stale_days()) > DAYS_PER_STEP:
+                if len(days) > DAYS_PER_STEP:
                     # A backlog: the keys are summed once when it is counted, not per step.
                     keys.forget()
                 else:
                     keys.slide()
-            days = figures.stale_days(limit=DAYS_PER_STEP)
+            days = days[:DAYS_PER_STEP]
             if not days:
                 keys.slide()
                 return counted
