@@ -141,6 +141,11 @@ def orgs_under(paths) -> QuerySet:
     ).values("pk")
 
 
+def handled_under(paths) -> Q:
+    """Cases (or rows with a ``handling_org_id``) handled at or below any of ``paths``."""
+    return Q(handling_org_id__in_set=orgs_under(paths))
+
+
 def _lines(posts) -> list[str]:
     """The paths of the posts' organisations and of every one above them."""
     return sorted({path for post in posts for path in line_paths(post.path)})
@@ -202,10 +207,10 @@ def _subtrees(posts: list[Post]) -> dict[Relation, list[str]]:
     return subtrees
 
 
-def subtree_paths(user) -> list[str]:
-    """The paths of the organisations below which ``user`` sees every case handled
-    (``SUBTREE_RELATIONS``)."""
-    return [path for paths in _subtrees(user_posts(user)).values() for path in paths]
+def subtree_paths(posts: list[Post]) -> list[str]:
+    """The paths of the organisations below which the holder of ``posts``
+    (``user_posts``) sees every case handled (``SUBTREE_RELATIONS``)."""
+    return [path for paths in _subtrees(posts).values() for path in paths]
 
 
 def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
@@ -221,8 +226,7 @@ def _conditions(user, posts: list[Post]) -> dict[Relation, Q]:
         return [post for post in posts if post.role in roles]
 
     conditions: dict[Relation, Q] = {
-        relation: Q(handling_org_id__in_set=orgs_under(paths))
-        for relation, paths in _subtrees(posts).items()
+        relation: handled_under(paths) for relation, paths in _subtrees(posts).items()
     }
     if grids := with_roles(Role.GRID_WORKER):
         conditions[Relation.GRID] = Q(grid_id__in_set=orgs_under(post.path for post in grids))

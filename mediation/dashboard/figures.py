@@ -90,8 +90,7 @@ def under_organisation(cases: QuerySet, organisation: Organisation | None) -> Qu
     """``cases`` (or rollup rows) handled at or below ``organisation``."""
     if organisation is None:
         return cases
-    # The subtree's ids as the visibility rules read them (``__in_set``).
-    return cases.filter(handling_org_id__in_set=access.orgs_under([organisation.path]))
+    return cases.filter(access.handled_under([organisation.path]))
 
 
 @dataclasses.dataclass

@@ -251,16 +251,17 @@ class Reader:
         if visibility is None:  # a superuser
             if organisation is None:
                 return Scopes([("o", 0)])
-            return Scopes([("o", organisation.pk)], _handled_under([organisation.path]))
-        paths = access.subtree_paths(self.user)
+            return Scopes([("o", organisation.pk)], access.handled_under([organisation.path]))
+        posts = access.user_posts(self.user)
+        paths = access.subtree_paths(posts)
         if organisation is not None:
             # Every case handled in the chosen subtree is seen, and no other counts.
             if any(organisation.path.startswith(path) for path in paths):
-                return Scopes([("o", organisation.pk)], _handled_under([organisation.path]))
+                return Scopes([("o", organisation.pk)], access.handled_under([organisation.path]))
             return None
-        return self._own_scopes(visibility, paths)
+        return self._own_scopes(visibility, posts, paths)
 
-    def _own_scopes(self, visibility: dict, paths: list[str]) -> Scopes | None:
+    def _own_scopes(self, visibility: dict, posts: list, paths: list[str]) -> Scopes | None:
         """The scopes of all the user sees: the subtrees of their handling line (or
         district), their grid's cases handled elsewhere, their committees' mediators'
         cases; each only where it cannot overlap another."""
@@ -269,9 +270,8 @@ class Reader:
         )
         ids = dict(Organisation.objects.filter(path__in=tops).values_list("path", "pk"))
         nodes = [("o", ids[path]) for path in tops]
-        inside = [_handled_under(tops)] if tops else []
+        inside = [access.handled_under(tops)] if tops else []
         taken = set(access.SUBTREE_RELATIONS)
-        posts = access.user_posts(self.user)
         if Relation.GRID in visibility:
             grid_paths = {post.path for post in posts if post.role == Role.GRID_WORKER}
             grids = list(access.orgs_under(grid_paths).values_list("pk", "path"))
@@ -308,9 +308,9 @@ class Reader:
             # at all in a district of its own): each relation's index reads it with
             # the window.
             outside = list(
-                Organisation.objects.exclude(
-                    reduce(or_, (Q(path__startswith=path) for path in tops))
-                ).values_list("pk", flat=True)
+                Organisation.objects.exclude(pk__in=access.orgs_under(tops)).values_list(
+                    "pk", flat=True
+                )
             )
             if not outside:
                 return Scopes(nodes, reduce(or_, inside))
@@ -413,10 +413,6 @@ class Reader:
             rows.values(), key=lambda row: (-row["cases"], -row["last"].toordinal(), row["k_key"])
         )
         return ordered[:limit]
-
-
-def _handled_under(paths: list[str]) -> Q:
-    return Q(handling_org_id__in_set=access.orgs_under(paths))
 
 
 def _summed(rows: QuerySet) -> QuerySet:
